@@ -1,0 +1,38 @@
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import type { Config } from './config.js';
+import { createApp } from './server/app.js';
+import { createStore, type Store } from './store/db.js';
+import { migrateToLatest } from './store/migrate.js';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  store: Store;
+  close(): Promise<void>;
+}
+
+/** The only side-effecting entry: open the store, migrate, serve. Used by the CLI and by tests. */
+export async function startServer(config: Config): Promise<RunningServer> {
+  const store = createStore(config.backendStoreUri);
+  await migrateToLatest(store.db);
+  const app = createApp({ store, config: { ...config, artifactsDestination: resolve(config.artifactsDestination) } });
+  const server: ServerType = await new Promise((ok) => {
+    const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => ok(s));
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    store,
+    close: async () => {
+      await new Promise<void>((ok) => {
+        server.close(() => ok());
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { AppDeps } from './deps.js';
+import { MlflowError, notFound, onError } from './errors.js';
+import { artifactRoutes, artifactUiRoutes } from './routes/artifacts.js';
+import { assessmentsRoutes } from './routes/assessments.js';
+import { evaluationsRoutes } from './routes/evaluations.js';
+import { experimentsRoutes } from './routes/experiments.js';
+import { loggedModelsRoutes } from './routes/logged-models.js';
+import { metaRoutes } from './routes/meta.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { otlpRoutes } from './routes/otlp.js';
+import { registryRoutes } from './routes/registry.js';
+import { runsRoutes } from './routes/runs.js';
+import { tracesRoutes } from './routes/traces.js';
+import { uiRoutes } from './ui.js';
+
+/**
+ * Builds the whole HTTP app. Pure: no I/O happens until a request arrives, so tests and main.ts
+ * build it the same way.
+ */
+export function createApp(deps: AppDeps) {
+  const app = new Hono();
+  app.onError(onError);
+  app.notFound(notFound);
+
+  const maxJson = deps.config.maxBodyMb * 1024 * 1024;
+  const jsonLimit = bodyLimit({
+    maxSize: maxJson,
+    onError: () => {
+      throw MlflowError.tooLarge(`Request body exceeds the limit of ${deps.config.maxBodyMb} MB`);
+    },
+  });
+  app.use('/api/:v/mlflow/*', jsonLimit);
+  app.use('/ajax-api/:v/mlflow/*', jsonLimit);
+
+  app.route('/', metaRoutes(deps));
+  app.route('/', otlpRoutes(deps));
+
+  // MLflow mounts each RPC under its proto's major version, at /api and at /ajax-api (for the UI).
+  // Serving every resource under both 2.0 and 3.0 is a harmless superset of that.
+  const mlflow = new Hono()
+    .route('/', experimentsRoutes(deps))
+    .route('/', runsRoutes(deps))
+    .route('/', metricsRoutes(deps))
+    .route('/', loggedModelsRoutes(deps))
+    .route('/', tracesRoutes(deps))
+    .route('/', assessmentsRoutes(deps))
+    .route('/', registryRoutes(deps))
+    .route('/', artifactUiRoutes(deps));
+  for (const prefix of ['/api', '/ajax-api']) {
+    for (const v of ['2.0', '3.0']) {
+      app.route(`${prefix}/${v}/mlflow`, mlflow);
+      app.route(`${prefix}/${v}/mlflow-artifacts`, artifactRoutes(deps));
+      app.route(`${prefix}/${v}/glassbox`, evaluationsRoutes(deps));
+    }
+  }
+  app.route('/', uiRoutes(deps));
+  return app;
+}
