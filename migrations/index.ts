@@ -1,7 +1,15 @@
 import type { Migration } from 'kysely';
 import * as tracking from './2026_11_26_0001_tracking.js';
+import * as traces from './2026_11_26_0002_traces.js';
+import * as spans from './2026_11_26_0003_spans.js';
+import * as registry from './2026_11_26_0004_registry.js';
+import * as evaluations from './2026_11_26_0005_evaluations.js';
 
 /** The static, ordered list of migrations (names sort in application order). */
 export const migrations: Record<string, Migration> = {
   '2026_11_26_0001_tracking': tracking,
+  '2026_11_26_0002_traces': traces,
+  '2026_11_26_0003_spans': spans,
+  '2026_11_26_0004_registry': registry,
+  '2026_11_26_0005_evaluations': evaluations,
 };

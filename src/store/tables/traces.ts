@@ -1,3 +1,41 @@
-/** Tables of the traces migration (filled in by the traces work). */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface TracesTables {}
+/** Tables of migrations 0002 (trace headers, tags, metadata, assessments) and 0003 (spans). */
+export interface TracesTables {
+  trace_info: {
+    trace_id: string;
+    experiment_id: number;
+    request_time: number;
+    execution_duration: number | null;
+    state: string;
+    request_preview: string | null;
+    response_preview: string | null;
+    client_request_id: string | null;
+    num_spans: number;
+    input_tokens: number | null;
+    output_tokens: number | null;
+    total_tokens: number | null;
+    cost: number | null;
+    root_span_id: string | null;
+    info_finalized: number;
+    spans_in_store: number;
+    created_at: number;
+  };
+  trace_tags: { trace_id: string; key: string; value: string };
+  trace_metadata: { trace_id: string; key: string; value: string };
+  assessments: {
+    assessment_id: string;
+    trace_id: string;
+    name: string;
+    kind: string;
+    value_json: string | null;
+    error_json: string | null;
+    span_id: string | null;
+    source_type: string;
+    source_id: string | null;
+    rationale: string | null;
+    metadata_json: string | null;
+    overrides: string | null;
+    valid: number;
+    create_time: number;
+    last_update_time: number;
+  };
+}

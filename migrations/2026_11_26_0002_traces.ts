@@ -1,0 +1,69 @@
+import type { Kysely } from 'kysely';
+
+/**
+ * Trace info, tags, metadata and assessments: the searchable "header" of a trace. Span rows live
+ * in their own tables (0003) so that listing and searching traces never touches span payloads.
+ */
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema
+    .createTable('trace_info')
+    .addColumn('trace_id', 'text', (c) => c.primaryKey()) // "tr-" + 32 hex
+    .addColumn('experiment_id', 'bigint', (c) => c.notNull())
+    .addColumn('request_time', 'bigint', (c) => c.notNull()) // ms, start of the root span
+    .addColumn('execution_duration', 'bigint') // ms; null while unknown
+    .addColumn('state', 'text', (c) => c.notNull()) // OK | ERROR | IN_PROGRESS | STATE_UNSPECIFIED
+    .addColumn('request_preview', 'text')
+    .addColumn('response_preview', 'text')
+    .addColumn('client_request_id', 'text')
+    .addColumn('num_spans', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('input_tokens', 'bigint')
+    .addColumn('output_tokens', 'bigint')
+    .addColumn('total_tokens', 'bigint')
+    .addColumn('cost', 'double precision')
+    .addColumn('root_span_id', 'text')
+    // 1 once StartTraceV3 (or a traces.json upload) delivered the client's final TraceInfo.
+    .addColumn('info_finalized', 'integer', (c) => c.notNull().defaultTo(0))
+    // 1 once at least one span arrived over OTLP: then the tag mlflow.trace.spansLocation=TRACKING_STORE is reported.
+    .addColumn('spans_in_store', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('trace_info_exp_time').on('trace_info').columns(['experiment_id', 'request_time']).execute();
+  await db.schema.createIndex('trace_info_exp_state_time').on('trace_info').columns(['experiment_id', 'state', 'request_time']).execute();
+  await db.schema.createIndex('trace_info_exp_duration').on('trace_info').columns(['experiment_id', 'execution_duration']).execute();
+
+  for (const table of ['trace_tags', 'trace_metadata'] as const) {
+    await db.schema
+      .createTable(table)
+      .addColumn('trace_id', 'text', (c) => c.notNull())
+      .addColumn('key', 'text', (c) => c.notNull())
+      .addColumn('value', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint(`${table}_pk`, ['trace_id', 'key'])
+      .execute();
+    await db.schema.createIndex(`${table}_key_value`).on(table).columns(['key', 'value']).execute();
+  }
+
+  await db.schema
+    .createTable('assessments')
+    .addColumn('assessment_id', 'text', (c) => c.primaryKey()) // "a-" + 32 hex
+    .addColumn('trace_id', 'text', (c) => c.notNull())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('kind', 'text', (c) => c.notNull()) // feedback | expectation | issue
+    .addColumn('value_json', 'text') // JSON of feedback/expectation value (or serialized_value object)
+    .addColumn('error_json', 'text') // JSON of feedback.error
+    .addColumn('span_id', 'text')
+    .addColumn('source_type', 'text', (c) => c.notNull())
+    .addColumn('source_id', 'text')
+    .addColumn('rationale', 'text')
+    .addColumn('metadata_json', 'text')
+    .addColumn('overrides', 'text')
+    .addColumn('valid', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('create_time', 'bigint', (c) => c.notNull())
+    .addColumn('last_update_time', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('assessments_trace').on('assessments').column('trace_id').execute();
+  await db.schema.createIndex('assessments_name').on('assessments').columns(['name', 'kind']).execute();
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  for (const t of ['assessments', 'trace_metadata', 'trace_tags', 'trace_info']) await db.schema.dropTable(t).ifExists().execute();
+}
