@@ -1,0 +1,43 @@
+import { http, mlflow } from './client';
+import type { Experiment, FileInfo, Metric, ModelVersion, RegisteredModel, Run, Trace, TraceInfo } from './types';
+
+const m2 = mlflow('2.0');
+const m3 = mlflow('3.0');
+
+export const api = {
+  searchExperiments: (body: { filter?: string; max_results?: number; order_by?: string[]; view_type?: string; page_token?: string }) =>
+    http.post<{ experiments?: Experiment[]; next_page_token?: string }>(`${m2}/experiments/search`, body),
+  getExperiment: (id: string) => http.get<{ experiment: Experiment }>(`${m2}/experiments/get`, { experiment_id: id }),
+  searchRuns: (body: { experiment_ids: string[]; filter?: string; order_by?: string[]; max_results?: number; page_token?: string; run_view_type?: string }) =>
+    http.post<{ runs?: Run[]; next_page_token?: string }>(`${m2}/runs/search`, body),
+  getRun: (runId: string) => http.get<{ run: Run }>(`${m2}/runs/get`, { run_id: runId }),
+  metricHistory: (runId: string, key: string) =>
+    http.get<{ metrics?: Metric[] }>(`${m2}/metrics/get-history`, { run_id: runId, metric_key: key, max_results: 25000 }),
+  listArtifacts: (runId: string, path?: string) =>
+    http.get<{ root_uri?: string; files?: FileInfo[] }>(`${m2}/artifacts/list`, { run_id: runId, path }),
+  artifactUrl: (runId: string, path: string) => `${m2}/get-artifact?run_id=${encodeURIComponent(runId)}&path=${encodeURIComponent(path)}`,
+  searchTraces: (body: { experiment_ids: string[]; filter?: string; order_by?: string[]; max_results?: number; page_token?: string }) =>
+    http.post<{ traces?: TraceInfo[]; next_page_token?: string }>(`${m3}/traces/search`, {
+      locations: body.experiment_ids.map((id) => ({ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: id } })),
+      filter: body.filter,
+      order_by: body.order_by,
+      max_results: body.max_results,
+      page_token: body.page_token,
+    }),
+  getTrace: (traceId: string) => http.get<{ trace: Trace }>(`${m3}/traces/get`, { trace_id: traceId, allow_partial: 'True' }),
+  createAssessment: (traceId: string, assessment: Record<string, unknown>) =>
+    http.post<{ assessment: unknown }>(`${m3}/traces/${encodeURIComponent(traceId)}/assessments`, { assessment }),
+  searchPrompts: (filter?: string) =>
+    http.get<{ registered_models?: RegisteredModel[] }>(`${m2}/registered-models/search`, {
+      filter: ["tags.`mlflow.prompt.is_prompt` = 'true'", filter].filter(Boolean).join(' AND '),
+      max_results: 1000,
+    }),
+  getRegisteredModel: (name: string) => http.get<{ registered_model: RegisteredModel }>(`${m2}/registered-models/get`, { name }),
+  searchModelVersions: (name: string) =>
+    http.get<{ model_versions?: ModelVersion[] }>(`${m2}/model-versions/search`, {
+      filter: `name = '${name.replace(/'/g, "\\'")}'`,
+      order_by: ['version_number DESC'],
+      max_results: 1000,
+    }),
+  setAlias: (name: string, alias: string, version: string) => http.post<object>(`${m2}/registered-models/alias`, { name, alias, version }),
+};
