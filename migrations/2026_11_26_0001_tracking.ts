@@ -49,8 +49,10 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('params_key_value').on('params').columns(['key', 'value']).execute();
   await db.schema.createIndex('tags_key_value').on('tags').columns(['key', 'value']).execute();
 
-  // Full metric history. NaN is stored as NULL on SQLite (which cannot hold NaN) and natively on
-  // PostgreSQL; readers map both back to "NaN". The unique index drops exact duplicates as MLflow does.
+  // Full metric history. NaN is stored as NULL on both dialects (SQLite cannot hold NaN, and one
+  // representation keeps search and ordering identical); readers map NULL back to "NaN". The unique
+  // index drops exact duplicates as MLflow does; it indexes coalesce(value, 'NaN') because NULLs never
+  // collide in a unique index, and a repeated NaN point must be dropped too.
   await db.schema
     .createTable('metrics')
     .addColumn('run_uuid', 'text', (c) => c.notNull())
@@ -62,12 +64,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('dataset_name', 'text')
     .addColumn('dataset_digest', 'text')
     .execute();
-  await db.schema
-    .createIndex('metrics_unique')
-    .on('metrics')
-    .columns(['run_uuid', 'key', 'step', 'timestamp', 'value'])
-    .unique()
-    .execute();
+  await sql`create unique index metrics_unique on metrics (run_uuid, key, step, timestamp, coalesce(value, 'NaN'))`.execute(db);
   // Latest value per (run, key): the largest (step, timestamp, value), maintained on write.
   await db.schema
     .createTable('latest_metrics')
@@ -120,6 +117,13 @@ export async function up(db: Kysely<any>): Promise<void> {
       .addPrimaryKeyConstraint(`${table}_pk`, ['model_id', 'key'])
       .execute();
   }
+  // Logged models a run consumed (LogInputs.models); MLflow keeps them in its generic inputs table.
+  await db.schema
+    .createTable('run_model_inputs')
+    .addColumn('run_uuid', 'text', (c) => c.notNull())
+    .addColumn('model_id', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('run_model_inputs_pk', ['run_uuid', 'model_id'])
+    .execute();
   await db.schema
     .createTable('run_outputs')
     .addColumn('run_uuid', 'text', (c) => c.notNull())
@@ -138,7 +142,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['run_outputs', 'logged_model_tags', 'logged_model_params', 'logged_models', 'run_inputs', 'latest_metrics', 'metrics', 'tags', 'params', 'runs', 'experiment_tags', 'experiments']) {
+  for (const t of ['run_outputs', 'run_model_inputs', 'logged_model_tags', 'logged_model_params', 'logged_models', 'run_inputs', 'latest_metrics', 'metrics', 'tags', 'params', 'runs', 'experiment_tags', 'experiments']) {
     await db.schema.dropTable(t).ifExists().execute();
   }
 }

@@ -1,5 +1,44 @@
 import type { Kysely } from 'kysely';
+import { isPostgres } from './util.js';
 
-export async function up(_db: Kysely<any>): Promise<void> {}
+/**
+ * Spans, split for speed (see shared/docs/ingest-measurements.md):
+ * - `spans`: one narrow row per span (ids, name, type, status, times) in an ordinary rowid table.
+ *   (trace_id, span_id) is unique, so a re-sent span is ignored; name and type are indexed for
+ *   trace search. Nanosecond times are kept exact as decimal text beside integer milliseconds.
+ * - `span_payloads`: the heavy part (attributes, events, links) as one JSON array per trace per
+ *   ingest request, appended in rowid order. Listing and searching traces never reads it; getting
+ *   a trace reads its few rows; span.attributes / span.content filters unnest it.
+ */
+export async function up(db: Kysely<any>): Promise<void> {
+  const pg = isPostgres(db);
+  await db.schema
+    .createTable('spans')
+    .addColumn('trace_id', 'text', (c) => c.notNull()) // "tr-" + 32 hex
+    .addColumn('span_id', 'text', (c) => c.notNull()) // 16 hex
+    .addColumn('parent_span_id', 'text') // null for a root span
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('span_type', 'text', (c) => c.notNull()) // MLflow span type, UNKNOWN when none
+    .addColumn('status', 'text', (c) => c.notNull()) // UNSET | OK | ERROR
+    .addColumn('start_time_ms', 'bigint', (c) => c.notNull())
+    .addColumn('end_time_ms', 'bigint')
+    .addColumn('start_time_ns', 'text', (c) => c.notNull())
+    .addColumn('end_time_ns', 'text')
+    .execute();
+  await db.schema.createIndex('spans_trace_span').on('spans').columns(['trace_id', 'span_id']).unique().execute();
+  await db.schema.createIndex('spans_name').on('spans').column('name').execute();
+  await db.schema.createIndex('spans_type').on('spans').column('span_type').execute();
 
-export async function down(_db: Kysely<any>): Promise<void> {}
+  await db.schema
+    .createTable('span_payloads')
+    .addColumn('payload_id', pg ? 'bigserial' : 'integer', (c) => (pg ? c.primaryKey() : c.primaryKey().autoIncrement()))
+    .addColumn('trace_id', 'text', (c) => c.notNull())
+    // JSON: [{span_id, kind, status_message, attributes: {k: value}, events: [...], links: [...]}]
+    .addColumn('payload', 'text', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('span_payloads_trace').on('span_payloads').column('trace_id').execute();
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  for (const t of ['span_payloads', 'spans']) await db.schema.dropTable(t).ifExists().execute();
+}

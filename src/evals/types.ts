@@ -65,7 +65,9 @@ export interface Scorer {
   /** Bumped when the prompt or definition changes; logged as a run param. */
   version: string;
   kind: 'CODE' | 'LLM_JUDGE';
-  /** A record passes when its score reaches this (pass rate in the summary). */
+  /** `maximize` (default): passes when score ≥ passThreshold; `minimize`: when score ≤ it. */
+  direction?: 'maximize' | 'minimize';
+  /** Without it, the scorer has no pass rate in the summary. */
   passThreshold?: number;
   evaluate(record: EvalRecord): Promise<EvaluationResult>;
 }

@@ -9,6 +9,7 @@ import { experimentsRoutes } from './routes/experiments.js';
 import { loggedModelsRoutes } from './routes/logged-models.js';
 import { metaRoutes } from './routes/meta.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { monitoringRoutes } from './routes/monitoring.js';
 import { otlpRoutes } from './routes/otlp.js';
 import { registryRoutes } from './routes/registry.js';
 import { runsRoutes } from './routes/runs.js';
@@ -53,6 +54,7 @@ export function createApp(deps: AppDeps) {
       app.route(`${prefix}/${v}/mlflow`, mlflow);
       app.route(`${prefix}/${v}/mlflow-artifacts`, artifactRoutes(deps));
       app.route(`${prefix}/${v}/glassbox`, evaluationsRoutes(deps));
+      app.route(`${prefix}/${v}/glassbox`, monitoringRoutes(deps));
     }
   }
   app.route('/', uiRoutes(deps));

@@ -8,6 +8,8 @@ export function App() {
       <nav className="sidebar">
         <div className="brand">◇ Glassbox</div>
         <NavLink to="/experiments">Experiments</NavLink>
+        <NavLink to="/prompts">Prompts</NavLink>
+        <NavLink to="/compare">Compare traces</NavLink>
         <div className="spacer" />
         <ThemeToggle />
       </nav>

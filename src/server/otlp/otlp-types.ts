@@ -77,3 +77,9 @@ export function emptySpan(): OtlpSpan {
     status: { code: 0, message: '' },
   };
 }
+
+/** Assigns an attribute; a key named "__proto__" becomes an own property instead of a prototype change. */
+export function setAttr(into: Record<string, AttrValue>, key: string, value: AttrValue): void {
+  if (key === '__proto__') Object.defineProperty(into, key, { value, enumerable: true, writable: true, configurable: true });
+  else into[key] = value;
+}

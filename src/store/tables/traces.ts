@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /** Tables of migrations 0002 (trace headers, tags, metadata, assessments) and 0003 (spans). */
 export interface TracesTables {
   trace_info: {
@@ -37,5 +39,24 @@ export interface TracesTables {
     valid: number;
     create_time: number;
     last_update_time: number;
+  };
+  /** Narrow span rows (migration 0003); payloads live in span_payloads. */
+  spans: {
+    trace_id: string;
+    span_id: string;
+    parent_span_id: string | null;
+    name: string;
+    span_type: string;
+    status: string;
+    start_time_ms: number;
+    end_time_ms: number | null;
+    start_time_ns: string;
+    end_time_ns: string | null;
+  };
+  /** One JSON array of span payloads per trace per ingest request. */
+  span_payloads: {
+    payload_id: Generated<number>;
+    trace_id: string;
+    payload: string;
   };
 }

@@ -53,13 +53,14 @@ export interface TrackingTables {
   };
   logged_model_params: { model_id: string; key: string; value: string };
   logged_model_tags: { model_id: string; key: string; value: string };
+  run_model_inputs: { run_uuid: string; model_id: string };
   run_outputs: { run_uuid: string; model_id: string; step: number };
 }
 
 export interface MetricRow {
   run_uuid: string;
   key: string;
-  /** null means NaN on SQLite. */
+  /** null means NaN (both dialects). */
   value: number | null;
   timestamp: number;
   step: number;

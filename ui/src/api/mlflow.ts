@@ -41,3 +41,20 @@ export const api = {
     }),
   setAlias: (name: string, alias: string, version: string) => http.post<object>(`${m2}/registered-models/alias`, { name, alias, version }),
 };
+
+export interface MonitoringBucket {
+  start_ms: number;
+  traces: number;
+  errors: number;
+  error_rate: number;
+  latency_p50_ms: number | null;
+  latency_p95_ms: number | null;
+  tokens: number;
+  cost: number;
+  assessments: Record<string, { mean: number; count: number }>;
+}
+
+export const glassbox = {
+  monitoring: (experimentId: string, startMs: number, endMs: number, buckets: number) =>
+    http.get<{ buckets: MonitoringBucket[] }>('/ajax-api/2.0/glassbox/monitoring', { experiment_id: experimentId, start_ms: startMs, end_ms: endMs, buckets }),
+};

@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { lstat, mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import { Readable } from 'node:stream';
+import { MlflowError } from '../server/errors.js';
+import { UPLOAD_TMP_DIR } from './safe-path.js';
+
+/** MLflow's FileInfo: `file_size` only for files. */
+export interface FileInfo {
+  path: string;
+  is_dir: boolean;
+  file_size?: number;
+}
+
+/** fs errors a client causes by naming a path that clashes with what is on disk (file vs folder). */
+function clientFsError(err: unknown, what: string): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOTDIR' || code === 'EISDIR' || code === 'EEXIST' || code === 'ENAMETOOLONG') {
+    return MlflowError.invalidParameter(`Cannot write artifact '${what}': a file and a folder would share that path`);
+  }
+  return err;
+}
+
+/**
+ * Streams `body` to `<root>/<rel>` through a temp file in the root's upload folder, then renames it
+ * into place, so readers see either the previous file or the complete new one, never a partial
+ * upload. More than `maxBytes` aborts with 413 and leaves nothing behind.
+ */
+export async function writeArtifact(root: string, target: string, body: AsyncIterable<Uint8Array> | null, maxBytes: number) {
+  const tmpDir = join(root, UPLOAD_TMP_DIR);
+  await mkdir(tmpDir, { recursive: true });
+  const tmp = join(tmpDir, randomBytes(12).toString('hex'));
+  const fh = await open(tmp, 'wx');
+  let size = 0;
+  try {
+    for await (const chunk of body ?? []) {
+      size += chunk.byteLength;
+      if (size > maxBytes) throw MlflowError.tooLarge(`Artifact exceeds the upload limit of ${maxBytes} bytes`);
+      await fh.write(chunk);
+    }
+    await fh.sync();
+    await fh.close();
+    await mkdir(dirname(target), { recursive: true }).catch((e) => Promise.reject(clientFsError(e, relative(root, target))));
+    await rename(tmp, target).catch((e) => Promise.reject(clientFsError(e, relative(root, target))));
+    return size;
+  } catch (err) {
+    await fh.close().catch(() => {});
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** The file's size and a byte stream, or undefined when there is no regular file there. */
+export async function openArtifact(abs: string): Promise<{ size: number; stream: ReadableStream } | undefined> {
+  const st = await stat(abs).catch(() => undefined);
+  if (!st?.isFile()) return undefined;
+  return { size: st.size, stream: Readable.toWeb(createReadStream(abs)) as ReadableStream };
+}
+
+/**
+ * Entries of the folder at `abs`, sorted by name, with paths as `prefix/<name>`; undefined when `abs`
+ * is a file or missing (MLflow answers `{}` then, which is how the client tells a file from a folder).
+ * Symlinks that leave the root are skipped rather than followed.
+ */
+export async function listFolder(root: string, abs: string, prefix: string): Promise<FileInfo[] | undefined> {
+  const st = await stat(abs).catch(() => undefined);
+  if (!st?.isDirectory()) return undefined;
+  const realRoot = await realpath(root);
+  const entries = (await readdir(abs)).sort();
+  const files: FileInfo[] = [];
+  for (const name of entries) {
+    if (relative(root, abs) === '' && name === UPLOAD_TMP_DIR) continue;
+    const full = join(abs, name);
+    if ((await lstat(full)).isSymbolicLink()) {
+      const real = await realpath(full).catch(() => undefined);
+      if (!real || !(real === realRoot || real.startsWith(realRoot + sep))) continue;
+    }
+    const entry = await stat(full).catch(() => undefined);
+    if (!entry) continue;
+    const path = prefix ? `${prefix}/${name}` : name;
+    files.push(entry.isDirectory() ? { path, is_dir: true } : { path, is_dir: false, file_size: entry.size });
+  }
+  return files;
+}
+
+/** Removes a file or a whole folder; a missing path is already deleted. */
+export async function deleteArtifact(abs: string): Promise<void> {
+  await rm(abs, { recursive: true, force: true });
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import type { Judge } from '../judge/judge.js';
+import { contextPrecision } from '../rag/retrieval.js';
+import { contextRelevanceTemplate } from '../templates/context-relevance.js';
+import { formatContext, renderTemplate, type JudgeTemplate } from '../templates/template.js';
+import type { Scorer } from '../types.js';
+import { judgeFailure, missingInput } from './common.js';
+
+export const ContextRelevanceReply = z.object({
+  chunks: z.array(z.object({ index: z.number().int(), relevant: z.boolean(), reason: z.string().default('') })),
+  rationale: z.string().default(''),
+});
+export type ContextRelevanceReply = z.infer<typeof ContextRelevanceReply>;
+
+/**
+ * Context relevance: the judge marks each retrieved chunk relevant (1) or not (0) to the question.
+ * The score is the mean over chunks; `details.rank_aware_precision` is RAGAS context precision,
+ * Σₖ (precision@k · vₖ) / (relevant chunks), which rewards relevant chunks ranked first. A judge
+ * reply that skips a chunk counts that chunk as not relevant.
+ *
+ * @example
+ * const cr = createContextRelevanceJudge({ judge });
+ * const r = await cr.evaluate({ id: '1', question: 'Capital of France?', context: [{ content: 'Paris…' }, { content: 'Bananas…' }] });
+ * // r.score === 0.5, r.details.rank_aware_precision === 1
+ */
+export function createContextRelevanceJudge(opts: { judge: Judge; template?: JudgeTemplate; passThreshold?: number }): Scorer {
+  const template = opts.template ?? contextRelevanceTemplate;
+  return {
+    name: 'context_relevance',
+    version: template.version,
+    kind: 'LLM_JUDGE',
+    passThreshold: opts.passThreshold ?? 0.5,
+    async evaluate(record) {
+      if (!record.question) return missingInput('context_relevance', 'a question');
+      if (!record.context?.length) return missingInput('context_relevance', 'retrieved context');
+      const messages = renderTemplate(template.messages, { question: record.question, context: formatContext(record.context) });
+      const out = await opts.judge.ask(messages, ContextRelevanceReply);
+      if (!out.ok) return judgeFailure(out);
+      const byIndex = new Map(out.value.chunks.map((c) => [c.index, c]));
+      const verdicts = record.context.map((_, i) => (byIndex.get(i + 1)?.relevant ? 1 : 0));
+      const relevant = verdicts.reduce<number>((a, b) => a + b, 0);
+      const score = relevant / verdicts.length;
+      const precision = contextPrecision(verdicts);
+      return {
+        score,
+        explanation: `${relevant}/${verdicts.length} chunks relevant (rank-aware precision ${precision.toFixed(3)}). ${out.value.rationale}`.trim(),
+        details: {
+          chunk_relevance: verdicts,
+          chunk_reasons: record.context.map((_, i) => byIndex.get(i + 1)?.reason ?? 'not judged'),
+          rank_aware_precision: precision,
+        },
+        usage: out.usage,
+      };
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import { sql } from 'kysely';
+import { MlflowError } from '../server/errors.js';
+import type { NormalizedSpan } from '../server/otlp/normalize.js';
+import type { Db } from './db.js';
+import { byTrace, MERGED_METADATA_KEYS, planTrace, spanPayloadJson, type IngestJob, type IngestResult, type KeyValueWrite, type TraceInfoRow } from './ingest.js';
+import { MAX_PENDING_SPANS } from './ingest-sqlite.js';
+
+/** Rows per multi-row INSERT: 10 columns × 5,000 stays under PostgreSQL's 65,535 bind parameters. */
+const CHUNK = 5000;
+const inFlight = new WeakMap<Db, number>();
+
+/**
+ * One transaction per request with multi-row inserts. Trace headers are created (or locked) first,
+ * in sorted order, so concurrent requests for the same trace serialise instead of racing or
+ * deadlocking; the header is then recomputed by planTrace and updated.
+ */
+export async function ingestPostgres(db: Db, job: IngestJob): Promise<IngestResult> {
+  const pending = inFlight.get(db) ?? 0;
+  if (pending > 0 && pending + job.spans.length > MAX_PENDING_SPANS) {
+    throw MlflowError.unavailable('The span store is behind; retry shortly', 1);
+  }
+  inFlight.set(db, pending + job.spans.length);
+  try {
+    return await db.transaction().execute((trx) => write(trx, job));
+  } finally {
+    inFlight.set(db, (inFlight.get(db) ?? job.spans.length) - job.spans.length);
+  }
+}
+
+async function write(trx: Db, job: IngestJob): Promise<IngestResult> {
+  const now = Date.now();
+  const exp = await trx.selectFrom('experiments').select('artifact_location').where('experiment_id', '=', job.experimentId).executeTakeFirst();
+  const groups = byTrace(job.spans);
+  const traceIds = [...groups.keys()].sort();
+  const created = new Set<string>();
+  for (let i = 0; i < traceIds.length; i += CHUNK) {
+    const placeholders = traceIds.slice(i, i + CHUNK).map((trace_id) => ({ trace_id, experiment_id: job.experimentId, request_time: 0, state: 'IN_PROGRESS', num_spans: 0, info_finalized: 0, spans_in_store: 0, created_at: now }));
+    const rows = await trx.insertInto('trace_info').values(placeholders).onConflict((oc) => oc.column('trace_id').doNothing()).returning('trace_id').execute();
+    for (const r of rows) created.add(r.trace_id);
+  }
+  const existing = new Map<string, TraceInfoRow>();
+  for (const r of await trx.selectFrom('trace_info').selectAll().where('trace_id', 'in', traceIds).orderBy('trace_id').forUpdate().execute()) existing.set(r.trace_id, r);
+
+  const insertedKeys = new Set<string>();
+  for (let i = 0; i < job.spans.length; i += CHUNK) {
+    const rows = job.spans.slice(i, i + CHUNK).map((s) => ({
+      trace_id: s.traceId, span_id: s.spanId, parent_span_id: s.parentSpanId, name: s.name, span_type: s.spanType, status: s.status,
+      start_time_ms: s.startMs, end_time_ms: s.endMs, start_time_ns: s.startNs, end_time_ns: s.endNs,
+    }));
+    const got = await trx.insertInto('spans').values(rows).onConflict((oc) => oc.columns(['trace_id', 'span_id']).doNothing()).returning(['trace_id', 'span_id']).execute();
+    for (const r of got) insertedKeys.add(r.trace_id + r.span_id);
+  }
+
+  const needMeta = traceIds.filter((id) => !created.has(id) && existing.get(id)?.spans_in_store === 1 && existing.get(id)?.info_finalized !== 1);
+  const meta = new Map<string, Record<string, string>>();
+  if (needMeta.length) {
+    const rows = await trx.selectFrom('trace_metadata').select(['trace_id', 'key', 'value']).where('trace_id', 'in', needMeta).where('key', 'in', MERGED_METADATA_KEYS).execute();
+    for (const r of rows) (meta.get(r.trace_id) ?? meta.set(r.trace_id, {}).get(r.trace_id)!)[r.key] = r.value;
+  }
+
+  const payloads: { trace_id: string; payload: string }[] = [];
+  const writes: (KeyValueWrite & { traceId: string })[] = [];
+  let inserted = 0;
+  for (const traceId of traceIds) {
+    const fresh: NormalizedSpan[] = groups.get(traceId)!.filter((s) => insertedKeys.has(traceId + s.spanId));
+    if (fresh.length === 0) continue;
+    inserted += fresh.length;
+    const parts = fresh.map(spanPayloadJson);
+    payloads.push({ trace_id: traceId, payload: `[${parts.join(',')}]` });
+    const prev = created.has(traceId) ? undefined : existing.get(traceId);
+    const plan = planTrace(prev, meta.get(traceId) ?? {}, { traceId, inserted: fresh, sizes: parts.map((p) => Buffer.byteLength(p)) }, { experimentId: job.experimentId, artifactLocation: exp?.artifact_location, now });
+    const { trace_id: _id, ...values } = plan.info;
+    await trx.updateTable('trace_info').set(values).where('trace_id', '=', traceId).execute();
+    for (const w of plan.writes) writes.push({ ...w, traceId });
+  }
+  for (let i = 0; i < payloads.length; i += CHUNK) await trx.insertInto('span_payloads').values(payloads.slice(i, i + CHUNK)).execute();
+  await writeKeyValues(trx, writes);
+  return { inserted, duplicates: job.spans.length - inserted };
+}
+
+async function writeKeyValues(trx: Db, writes: (KeyValueWrite & { traceId: string })[]): Promise<void> {
+  for (const table of ['trace_tags', 'trace_metadata'] as const) {
+    for (const mode of ['ignore', 'replace'] as const) {
+      const rows = writes.filter((w) => w.table === table && w.mode === mode).map((w) => ({ trace_id: w.traceId, key: w.key, value: w.value }));
+      for (let i = 0; i < rows.length; i += CHUNK) {
+        await trx
+          .insertInto(table)
+          .values(rows.slice(i, i + CHUNK))
+          .onConflict((oc) => (mode === 'ignore' ? oc.columns(['trace_id', 'key']).doNothing() : oc.columns(['trace_id', 'key']).doUpdateSet({ value: sql`excluded.value` })))
+          .execute();
+      }
+    }
+  }
+}

@@ -1,0 +1,178 @@
+import { context, createContextKey, diag, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, BatchSpanProcessor, type BufferConfig, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { resolveCaptureContent, resolveConnection, type ConnectionOptions, type ResolvedConnection } from './config.js';
+import { resolveExperimentId } from './experiment.js';
+import { createRestClient, type RestClient } from './http.js';
+import { FanOutSpanProcessor, RedactingSpanProcessor, type RedactHook } from './processors.js';
+import { configureSdk, TRACER_NAME } from './state.js';
+
+export interface InitOptions extends ConnectionOptions {
+  /** false: never record inputs, outputs or messages. Env GLASSBOX_CAPTURE_CONTENT. Default true. */
+  captureContent?: boolean;
+  /** Rewrites each finished span's attributes before export; if it throws, the span is dropped. */
+  redact?: RedactHook;
+  /** service.name of our resource. Default "glassbox-app". */
+  serviceName?: string;
+  /** Replaces the default BatchSpanProcessor + OTLP exporter (tests, custom pipelines). */
+  spanProcessors?: SpanProcessor[];
+  /** BatchSpanProcessor tuning for the default pipeline. */
+  batch?: BufferConfig;
+}
+
+interface Session {
+  conn: ResolvedConnection;
+  client: RestClient;
+  processor: SpanProcessor;
+  provider?: BasicTracerProvider;
+  experimentId(): Promise<string>;
+}
+
+let session: Session | undefined;
+
+/**
+ * Starts tracing to a Glassbox (or MLflow) server: spans go over OTLP/HTTP protobuf to
+ * `<trackingUri>/v1/traces` with the `x-mlflow-experiment-id` header, through a BatchSpanProcessor.
+ * Never throws: invalid settings are reported with console.warn (naming the option) and leave
+ * tracing disabled.
+ *
+ * Cooperation with an OTel setup the application already has:
+ * - if the registered global tracer provider offers `addSpanProcessor` (OTel JS SDK 1.x), our
+ *   processor is added to it and our spans use the global tracer, so they share its pipeline;
+ * - otherwise (SDK 2.x providers are closed after construction, or no provider at all) we use a
+ *   private provider and never replace the global one. Spans still nest with the application's
+ *   spans because both read the same active context;
+ * - a global context manager is registered (AsyncLocalStorage) only when none is, so context
+ *   propagates through `await`.
+ *
+ * @example
+ * ```ts
+ * import { init, flush } from 'glassbox';
+ * init({ trackingUri: 'http://127.0.0.1:5000', experiment: 'support-bot' });
+ * // ... traced work ...
+ * await flush(); // short scripts: make sure spans are sent before exit
+ * ```
+ */
+export function init(options: InitOptions = {}): void {
+  try {
+    if (session) void shutdown();
+    const conn = resolveConnection(options);
+    const captureContent = resolveCaptureContent(options.captureContent);
+    ensureContextManager();
+    const client = createRestClient(conn);
+    const experimentId = memoizeSuccess(() => resolveExperimentId(client, conn));
+    const processors = options.spanProcessors ?? [defaultProcessor(conn, experimentId, options.batch)];
+    const fanOut = processors.length === 1 ? processors[0] : new FanOutSpanProcessor(processors);
+    const processor = options.redact ? new RedactingSpanProcessor(fanOut, options.redact) : fanOut;
+    const resource = resourceFromAttributes({ 'service.name': options.serviceName ?? 'glassbox-app' });
+    let provider: BasicTracerProvider | undefined;
+    if (attachToGlobalProvider(processor)) {
+      configureSdk({ tracer: trace.getTracer(TRACER_NAME), captureContent });
+    } else {
+      provider = new BasicTracerProvider({ resource, spanProcessors: [processor] });
+      configureSdk({ tracer: provider.getTracer(TRACER_NAME), captureContent });
+    }
+    session = { conn, client, processor, provider, experimentId };
+  } catch (err) {
+    console.warn(`${(err as Error).message} (tracing stays disabled)`);
+  }
+}
+
+function defaultProcessor(conn: ResolvedConnection, experimentId: () => Promise<string>, batch?: BufferConfig): SpanProcessor {
+  const exporter = new OTLPTraceExporter({
+    url: `${conn.trackingUri}/v1/traces`,
+    timeoutMillis: conn.timeoutMs,
+    // Resolved on each export, so init() stays synchronous and a server that was down at start-up
+    // is picked up once it is reachable.
+    headers: async () => ({ ...conn.headers, 'x-mlflow-experiment-id': await experimentId() }),
+  });
+  return new BatchSpanProcessor(exporter, batch);
+}
+
+/** Caches a successful result; a failure is reported once per attempt and retried next time. */
+function memoizeSuccess(fn: () => Promise<string>): () => Promise<string> {
+  let pending: Promise<string> | undefined;
+  return () => {
+    pending ??= fn().catch((err: Error) => {
+      pending = undefined;
+      console.warn(`glassbox: could not resolve the experiment: ${err.message}`);
+      throw err;
+    });
+    return pending;
+  };
+}
+
+function attachToGlobalProvider(processor: SpanProcessor): boolean {
+  const global = trace.getTracerProvider() as { getDelegate?: () => unknown };
+  const delegate = (global.getDelegate?.() ?? global) as { addSpanProcessor?: (p: SpanProcessor) => void };
+  if (typeof delegate.addSpanProcessor !== 'function') return false;
+  delegate.addSpanProcessor(processor);
+  return true;
+}
+
+const probeKey = createContextKey('glassbox.probe');
+
+/** Without a registered manager, `context.with` does not propagate anything; probe and fill the gap. */
+function ensureContextManager(): void {
+  const propagates = context.with(ROOT_CONTEXT.setValue(probeKey, true), () => context.active().getValue(probeKey) === true);
+  if (!propagates) context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+}
+
+/** The REST client and experiment of the current `init`, or of the environment if init was not called. */
+export function connection(): { client: RestClient; experimentId(): Promise<string> } {
+  if (session) return session;
+  const conn = resolveConnection({});
+  const client = createRestClient(conn);
+  session = { conn, client, processor: new FanOutSpanProcessor([]), experimentId: memoizeSuccess(() => resolveExperimentId(client, conn)) };
+  return session;
+}
+
+const flushHooks = new Set<() => Promise<void>>();
+
+/** Lets run logging join flush(): pending metric/param batches are sent too. */
+export function onFlush(hook: () => Promise<void>): () => void {
+  flushHooks.add(hook);
+  return () => flushHooks.delete(hook);
+}
+
+/**
+ * Sends every finished span and pending run data now. Export failures are logged, never thrown.
+ *
+ * @example
+ * ```ts
+ * await answer('hi');
+ * await flush();
+ * ```
+ */
+export async function flush(): Promise<void> {
+  await Promise.all([...flushHooks].map((h) => h().catch((err) => diag.warn('glassbox: run flush failed', err))));
+  try {
+    await session?.processor.forceFlush();
+  } catch (err) {
+    diag.warn('glassbox: span flush failed', err);
+  }
+}
+
+/**
+ * Flushes, then stops the exporter. Later spans are not recorded until `init` is called again.
+ *
+ * @example
+ * ```ts
+ * process.on('SIGTERM', () => void shutdown().then(() => process.exit(0)));
+ * ```
+ */
+export async function shutdown(): Promise<void> {
+  const s = session;
+  if (!s) return;
+  await flush();
+  session = undefined;
+  configureSdk({ tracer: trace.getTracer(TRACER_NAME) });
+  try {
+    if (s.provider) await s.provider.shutdown();
+    else await s.processor.shutdown();
+  } catch (err) {
+    diag.warn('glassbox: shutdown failed', err);
+  }
+}
