@@ -105,16 +105,15 @@ export async function registerPrompt(name: string, template: string | ChatMessag
   if (text.trim() === '' || (isChat && template.length === 0)) throw new Error(`Prompt '${name}' needs a non-empty template`);
   const client = new RegistryClient(options);
   const userTags = Object.entries(options.tags ?? {}).map(([key, value]) => ({ key, value }));
-  let isNew = false;
-  try {
-    const existing = await client.getModel(name);
-    if (!isPromptModel(existing)) throw new Error(`Model '${name}' exists and is not a prompt; choose another name`);
-    for (const t of userTags) await client.request('POST', '/registered-models/set-tag', { name, ...t });
-  } catch (err) {
-    if (!(err instanceof MlflowRestError)) throw err;
-    await client.request('POST', '/registered-models/create', { name, description: options.commitMessage, tags: [{ key: IS_PROMPT_TAG, value: 'true' }, ...userTags] });
-    isNew = true;
-  }
+  // As in MLflow, any error answer to the lookup (normally 404) means "new prompt".
+  const existing = await client.getModel(name).catch((err: unknown) => {
+    if (err instanceof MlflowRestError) return undefined;
+    throw err;
+  });
+  const isNew = existing === undefined;
+  if (existing && !isPromptModel(existing)) throw new Error(`Model '${name}' exists and is not a prompt; choose another name`);
+  if (existing) for (const t of userTags) await client.request('POST', '/registered-models/set-tag', { name, ...t });
+  else await client.request('POST', '/registered-models/create', { name, description: options.commitMessage, tags: [{ key: IS_PROMPT_TAG, value: 'true' }, ...userTags] });
   const tags = [...userTags, { key: IS_PROMPT_TAG, value: 'true' }, { key: PROMPT_TYPE_TAG, value: isChat ? 'chat' : 'text' }, { key: PROMPT_TEXT_TAG, value: text }];
   if (options.responseFormat !== undefined) tags.push({ key: RESPONSE_FORMAT_TAG, value: JSON.stringify(options.responseFormat) });
   if (options.modelConfig !== undefined) tags.push({ key: MODEL_CONFIG_TAG, value: JSON.stringify(options.modelConfig) });

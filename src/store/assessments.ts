@@ -148,8 +148,11 @@ export async function updateAssessment(db: Db, traceId: string, id: string, a: A
   return getAssessment(db, traceId, id);
 }
 
-/** True when an assessment was deleted. */
+/** True when an assessment was deleted. Deleting an override makes the assessment it replaced valid again. */
 export async function deleteAssessment(db: Db, traceId: string, id: string): Promise<boolean> {
-  const res = await db.deleteFrom('assessments').where('assessment_id', '=', id).where('trace_id', '=', traceId).executeTakeFirst();
-  return Number(res.numDeletedRows) > 0;
+  const row = await db.selectFrom('assessments').select('overrides').where('assessment_id', '=', id).where('trace_id', '=', traceId).executeTakeFirst();
+  if (!row) return false;
+  await db.deleteFrom('assessments').where('assessment_id', '=', id).execute();
+  if (row.overrides) await db.updateTable('assessments').set({ valid: 1 }).where('assessment_id', '=', row.overrides).where('trace_id', '=', traceId).execute();
+  return true;
 }

@@ -77,6 +77,12 @@ export class SqliteIngestWriter {
   }
 
   private flush(): void {
+    // A kysely transaction on this same connection may be open (awaiting between statements); our
+    // statements would silently join it and share its fate, so wait until it has finished.
+    if (this.db.inTransaction) {
+      setTimeout(() => this.flush(), 1);
+      return;
+    }
     const batch = this.queue;
     this.queue = [];
     this.pendingSpans = 0;

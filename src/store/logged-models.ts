@@ -3,19 +3,12 @@ import { type ExpressionBuilder, sql } from 'kysely';
 import { MlflowError } from '../server/errors.js';
 import { doubleToJson, type KeyValue } from '../server/schemas/common.js';
 import type { LoggedModel, LoggedModelOrderBy, LoggedModelStatus } from '../server/schemas/logged-models.js';
-import type { Db } from './db.js';
+import { type Comparison, invalidComparison, numericCondition, stringCondition } from '../server/search/index.js';
+import type { Db, Dialect } from './db.js';
 import type { Database } from './schema.js';
 import { isUniqueViolation } from './errors.js';
 
 type Row = Database['logged_models'];
-
-/** One `<prefix>.<key> <op> <value>` term of a search filter (the shape `parseFilter` produces). */
-export interface ModelComparison {
-  prefix: string;
-  key: string;
-  op: string;
-  value: unknown;
-}
 
 export interface NewLoggedModel {
   experiment_id: string;
@@ -165,11 +158,11 @@ const ATTRIBUTES: Record<string, keyof Row> = {
   last_updated_timestamp_ms: 'last_updated_timestamp_ms',
 };
 const ATTRIBUTE_PREFIXES = new Set(['', 'attribute', 'attributes', 'attr']);
-const OPS = new Set(['=', '!=', '<', '<=', '>', '>=', 'LIKE', 'ILIKE', 'IN', 'NOT IN']);
 
 export interface LoggedModelSearch {
+  dialect: Dialect;
   experimentIds: string[];
-  filters: ModelComparison[];
+  filters: Comparison[];
   orderBy: LoggedModelOrderBy[];
   offset: number;
   limit: number;
@@ -182,7 +175,7 @@ export async function searchLoggedModels(db: Db, q: LoggedModelSearch): Promise<
     .selectAll('lm')
     .where('lm.lifecycle_stage', '=', 'active')
     .where('lm.experiment_id', 'in', q.experimentIds.map(Number));
-  for (const f of q.filters) query = query.where((eb) => comparisonSql(eb, f));
+  for (const f of q.filters) query = query.where((eb) => comparisonSql(eb, q.dialect, f));
   for (const o of q.orderBy) {
     const dir = o.ascending === false ? 'desc' : 'asc';
     const metric = /^metrics?\.(.+)$/.exec(o.field_name);
@@ -203,34 +196,37 @@ export async function searchLoggedModels(db: Db, q: LoggedModelSearch): Promise<
 
 type LmBuilder = ExpressionBuilder<Database & { lm: Row }, 'lm'>;
 
-function comparisonSql(eb: LmBuilder, f: ModelComparison) {
-  const op = f.op.toUpperCase();
-  if (!OPS.has(op)) throw MlflowError.invalidParameter(`Unsupported operator '${f.op}' in logged model filter`);
-  const prefix = f.prefix.toLowerCase();
-  const compare = (column: string) => {
-    const value = f.value;
-    if (op === 'ILIKE') return sql<boolean>`lower(${sql.ref(column)}) like lower(${String(value)})`;
-    if (op === 'IN' || op === 'NOT IN') {
-      const list = Array.isArray(value) ? value : [value];
-      return eb(sql.ref(column), op === 'IN' ? 'in' : 'not in', list as string[]);
-    }
-    return eb(sql.ref(column), (op === '!=' ? '<>' : op.toLowerCase()) as '=', value as string);
-  };
-  if (ATTRIBUTE_PREFIXES.has(prefix)) {
-    const col = ATTRIBUTES[f.key];
-    if (!col) throw MlflowError.invalidParameter(`Invalid attribute key '${f.key}' in logged model filter`);
-    return compare(`lm.${col}`);
+const NUMERIC_COLUMNS = new Set<keyof Row>(['creation_timestamp_ms', 'last_updated_timestamp_ms']);
+const CHILD_TABLES: Record<string, 'logged_model_tags' | 'logged_model_params' | 'metrics'> = {
+  tag: 'logged_model_tags',
+  tags: 'logged_model_tags',
+  param: 'logged_model_params',
+  params: 'logged_model_params',
+  parameter: 'logged_model_params',
+  parameters: 'logged_model_params',
+  metric: 'metrics',
+  metrics: 'metrics',
+};
+
+/** One filter term as SQL: attributes compare columns; tags/params/metrics ask whether a matching child row exists. */
+function comparisonSql(eb: LmBuilder, dialect: Dialect, c: Comparison) {
+  if (ATTRIBUTE_PREFIXES.has(c.prefix)) {
+    const col = ATTRIBUTES[c.key];
+    if (!col) throw invalidComparison(c, `'${c.key}' is not a logged model attribute; use one of ${Object.keys(ATTRIBUTES).join(', ')}`);
+    return NUMERIC_COLUMNS.has(col) ? numericCondition(dialect, `lm.${col}`, c, c.key) : stringCondition(dialect, `lm.${col}`, c, c.key);
   }
-  const table = { tag: 'logged_model_tags', tags: 'logged_model_tags', param: 'logged_model_params', params: 'logged_model_params', metric: 'metrics', metrics: 'metrics' }[prefix];
-  if (!table) throw MlflowError.invalidParameter(`Invalid entity type '${f.prefix}' in logged model filter`);
-  return eb.exists(
-    eb
-      .selectFrom(`${table as 'metrics'} as sub`)
-      .select(sql`1`.as('one'))
-      .where('sub.model_id', '=', eb.ref('lm.model_id'))
-      .where('sub.key', '=', f.key)
-      .where(() => compare('sub.value')),
-  );
+  const table = CHILD_TABLES[c.prefix];
+  if (!table) throw invalidComparison(c, `'${c.prefix}' is not a logged model entity; use attributes, tags, params or metrics`);
+  const rows = eb
+    .selectFrom(`${table} as sub` as 'metrics as sub')
+    .select(sql`1`.as('one'))
+    .where('sub.model_id', '=', eb.ref('lm.model_id'))
+    .where('sub.key', '=', c.key);
+  if (c.op === 'IS NULL') return eb.not(eb.exists(rows));
+  if (c.op === 'IS NOT NULL') return eb.exists(rows);
+  const subject = `${c.prefix}.${c.key}`;
+  const cond = table === 'metrics' ? numericCondition(dialect, 'sub.value', c, subject) : stringCondition(dialect, 'sub.value', c, subject);
+  return eb.exists(rows.where(cond));
 }
 
 /** Attaches tags, params and model-linked metrics, with one query per child table for the whole page. */

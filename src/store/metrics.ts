@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { sql } from 'kysely';
+import { type SqlBool, sql } from 'kysely';
 import type { Metric, MetricInput } from '../server/schemas/runs.js';
 import type { Db, Store } from './db.js';
 import { metricRowToMetric } from './runs.js';
@@ -109,7 +109,7 @@ export async function insertMetrics(store: Store, db: Db, runId: string, metrics
           dataset_name: eb.ref('excluded.dataset_name'),
           dataset_digest: eb.ref('excluded.dataset_digest'),
         }))
-        .where(sql.raw(NEWER_THAN_STORED)),
+        .where(sql.raw<SqlBool>(NEWER_THAN_STORED)),
     )
     .execute();
 }

@@ -30,7 +30,7 @@ export function runRowToInfo(row: RunRow): RunInfo {
 export function metricRowToMetric(row: Omit<MetricRow, 'run_uuid'>): Metric {
   return {
     key: row.key,
-    value: doubleToJson(row.value),
+    value: doubleToJson(row.value) as Metric['value'],
     timestamp: Number(row.timestamp),
     step: Number(row.step),
     ...(row.model_id !== null && { model_id: row.model_id }),

@@ -147,9 +147,13 @@ export function onFlush(hook: () => Promise<void>): () => void {
  * ```
  */
 export async function flush(): Promise<void> {
+  await flushSession(session);
+}
+
+async function flushSession(s: Session | undefined): Promise<void> {
   await Promise.all([...flushHooks].map((h) => h().catch((err) => diag.warn('glassbox: run flush failed', err))));
   try {
-    await session?.processor.forceFlush();
+    await s?.processor.forceFlush();
   } catch (err) {
     diag.warn('glassbox: span flush failed', err);
   }
@@ -166,9 +170,10 @@ export async function flush(): Promise<void> {
 export async function shutdown(): Promise<void> {
   const s = session;
   if (!s) return;
-  await flush();
+  // Detach first, so an init() racing this shutdown keeps its own new session.
   session = undefined;
   configureSdk({ tracer: trace.getTracer(TRACER_NAME) });
+  await flushSession(s);
   try {
     if (s.provider) await s.provider.shutdown();
     else await s.processor.shutdown();

@@ -205,3 +205,24 @@ export const SearchRunsResponse = z.object({ runs: z.array(Run), next_page_token
 export type SearchRunsResponse = z.infer<typeof SearchRunsResponse>;
 export const EmptyResponse = z.object({}).strict();
 export type EmptyResponse = z.infer<typeof EmptyResponse>;
+
+// ---- metric history ----
+
+export const GetMetricHistoryRequest = z.object({
+  ...RunRef,
+  metric_key: z.string(),
+  max_results: Int64.optional(),
+  page_token: z.string().optional(),
+});
+export const GetMetricHistoryResponse = z.object({ metrics: z.array(Metric), next_page_token: z.string().optional() });
+export type GetMetricHistoryResponse = z.infer<typeof GetMetricHistoryResponse>;
+
+export const GetMetricHistoryBulkIntervalRequest = z.object({
+  run_ids: z.array(z.string()).min(1, 'GetMetricHistoryBulkInterval request must specify at least one run_id.').max(100, 'GetMetricHistoryBulkInterval request must specify at most 100 run_ids.'),
+  metric_key: z.string(),
+  start_step: Int64.optional(),
+  end_step: Int64.optional(),
+  max_results: Int64.optional().default(2500).refine((n) => n >= 1 && n <= 2500, 'max_results must be between 1 and 2500.'),
+});
+export const GetMetricHistoryBulkIntervalResponse = z.object({ metrics: z.array(Metric.required({ run_id: true })) });
+export type GetMetricHistoryBulkIntervalResponse = z.infer<typeof GetMetricHistoryBulkIntervalResponse>;
