@@ -6,9 +6,10 @@ import { isPostgres } from './util.js';
  * - `spans`: one narrow row per span (ids, name, type, status, times) in an ordinary rowid table.
  *   (trace_id, span_id) is unique, so a re-sent span is ignored; name and type are indexed for
  *   trace search. Nanosecond times are kept exact as decimal text beside integer milliseconds.
- * - `span_payloads`: the heavy part (attributes, events, links) as one JSON array per trace per
- *   ingest request, appended in rowid order. Listing and searching traces never reads it; getting
- *   a trace reads its few rows; span.attributes / span.content filters unnest it.
+ * - `span_payloads`: the heavy part (attributes, events, links) of all spans of one ingest request
+ *   as one JSON array, appended in rowid order with no secondary index: one row write per request.
+ *   Each span row points at its payload row. Listing and searching traces never reads it; getting a
+ *   trace reads the few rows its spans point at; span.attributes / span.content filters unnest it.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   const pg = isPostgres(db);
@@ -24,6 +25,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('end_time_ms', 'bigint')
     .addColumn('start_time_ns', 'text', (c) => c.notNull())
     .addColumn('end_time_ns', 'text')
+    .addColumn('payload_id', 'bigint', (c) => c.notNull()) // span_payloads row holding attributes/events
     .execute();
   await db.schema.createIndex('spans_trace_span').on('spans').columns(['trace_id', 'span_id']).unique().execute();
   await db.schema.createIndex('spans_name').on('spans').column('name').execute();
@@ -32,11 +34,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('span_payloads')
     .addColumn('payload_id', pg ? 'bigserial' : 'integer', (c) => (pg ? c.primaryKey() : c.primaryKey().autoIncrement()))
-    .addColumn('trace_id', 'text', (c) => c.notNull())
-    // JSON: [{span_id, kind, status_message, attributes: {k: value}, events: [...], links: [...]}]
+    // JSON: [{trace_id, span_id, kind, status_message, attributes: {k: value}, events: [...], links: [...]}]
     .addColumn('payload', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('span_payloads_trace').on('span_payloads').column('trace_id').execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

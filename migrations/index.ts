@@ -4,6 +4,7 @@ import * as traces from './2026_11_26_0002_traces.js';
 import * as spans from './2026_11_26_0003_spans.js';
 import * as registry from './2026_11_26_0004_registry.js';
 import * as evaluations from './2026_11_26_0005_evaluations.js';
+import * as auth from './2026_11_26_0006_auth.js';
 
 /** The static, ordered list of migrations (names sort in application order). */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_26_0003_spans': spans,
   '2026_11_26_0004_registry': registry,
   '2026_11_26_0005_evaluations': evaluations,
+  '2026_11_26_0006_auth': auth,
 };

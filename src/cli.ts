@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { loadConfig } from './config.js';
+import { evaluateCommand } from './cli/evaluate.js';
+import { promptsCommand } from './cli/prompts.js';
+import { retentionCommand } from './cli/retention.js';
+import { usersCommand } from './cli/users.js';
 import { startServer } from './main.js';
 
 const program = new Command()
@@ -17,6 +21,14 @@ program
   .option('--max-body-mb <mb>', 'largest request body, after decompression [GLASSBOX_MAX_BODY_MB, default 64]')
   .option('--max-artifact-mb <mb>', 'largest artifact upload [GLASSBOX_MAX_ARTIFACT_MB, default 2048]')
   .option('--no-serve-ui', 'do not serve the web UI [GLASSBOX_SERVE_UI=false]')
+  .option('--auth', 'require Basic/Bearer credentials and per-experiment permissions [GLASSBOX_AUTH=true]; admin from GLASSBOX_ADMIN_USERNAME/PASSWORD')
+  .option('--default-permission <perm>', 'permission where a user has no grant: READ, EDIT, MANAGE, NO_PERMISSIONS [GLASSBOX_DEFAULT_PERMISSION, default READ]')
+  .option('--allowed-hosts <hosts>', 'comma-separated Host header values accepted, `*` for any [GLASSBOX_ALLOWED_HOSTS, default loopback + bound host]')
+  .option('--cors-origins <origins>', 'comma-separated browser origins allowed to call the API [GLASSBOX_CORS_ORIGINS, default none]')
+  .option('--metrics-access <who>', '/metrics with auth on: admin, authenticated or public [GLASSBOX_METRICS_ACCESS, default admin]')
+  .option('--retention-max-age-days <days>', 'delete traces older than this [GLASSBOX_RETENTION_MAX_AGE_DAYS]')
+  .option('--retention-max-traces <n>', 'keep at most this many traces per experiment [GLASSBOX_RETENTION_MAX_TRACES]')
+  .option('--retention-interval-seconds <s>', 'retention sweep interval, 0 = off [GLASSBOX_RETENTION_INTERVAL_SECONDS, default 3600]')
   .helpOption('--help', 'show help')
   .action(async (opts) => {
     const config = loadConfig({
@@ -27,6 +39,14 @@ program
       maxBodyMb: opts.maxBodyMb,
       maxArtifactMb: opts.maxArtifactMb,
       serveUi: opts.serveUi === false ? false : undefined,
+      auth: opts.auth,
+      defaultPermission: opts.defaultPermission,
+      allowedHosts: opts.allowedHosts,
+      corsOrigins: opts.corsOrigins,
+      metricsAccess: opts.metricsAccess,
+      retentionMaxAgeDays: opts.retentionMaxAgeDays,
+      retentionMaxTraces: opts.retentionMaxTraces,
+      retentionIntervalSeconds: opts.retentionIntervalSeconds,
     });
     const server = await startServer(config);
     console.log(`Glassbox listening on ${server.url} (store: ${server.store.dialect}, artifacts: ${config.artifactsDestination})`);
@@ -37,6 +57,11 @@ program
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+
+program.addCommand(promptsCommand());
+program.addCommand(usersCommand());
+program.addCommand(retentionCommand());
+program.addCommand(evaluateCommand());
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(`glassbox: ${err.message}`);

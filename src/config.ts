@@ -1,5 +1,9 @@
 import { z } from 'zod';
 
+const flag = z.union([z.boolean(), z.string().transform((v) => v === 'true' || v === '1')]);
+/** A comma-separated env value, or an array when passed programmatically. */
+const list = z.union([z.array(z.string()), z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))]);
+
 /**
  * Server configuration, parsed once from flags and environment. Every key has a GLASSBOX_*
  * environment variable; `glassbox server --help` lists the matching flags.
@@ -19,6 +23,26 @@ export const Config = z.object({
   maxArtifactMb: z.coerce.number().positive().default(2048),
   /** GLASSBOX_SERVE_UI: serve the built web UI at / (true unless set to false). */
   serveUi: z.union([z.boolean(), z.string().transform((v) => v !== 'false' && v !== '0')]).default(true),
+  /** GLASSBOX_AUTH: require HTTP Basic or Bearer credentials and enforce per-experiment permissions (off by default). */
+  auth: flag.default(false),
+  /** GLASSBOX_ADMIN_USERNAME: with auth on, an admin created at start when no admin exists yet. */
+  adminUsername: z.string().min(1).optional(),
+  /** GLASSBOX_ADMIN_PASSWORD: that bootstrap admin's password (at least 8 characters). */
+  adminPassword: z.string().min(8).optional(),
+  /** GLASSBOX_DEFAULT_PERMISSION: what a user may do where they have no explicit grant (MLflow's default: READ). */
+  defaultPermission: z.enum(['NO_PERMISSIONS', 'READ', 'EDIT', 'MANAGE']).default('READ'),
+  /** GLASSBOX_ALLOWED_HOSTS: Host header values accepted (DNS-rebinding guard); unset = loopback + bound host; `*` = any. */
+  allowedHosts: list.optional(),
+  /** GLASSBOX_CORS_ORIGINS: origins allowed to call the API from a browser; empty (default) = no CORS headers at all. */
+  corsOrigins: list.default([]),
+  /** GLASSBOX_METRICS_ACCESS: who may scrape /metrics when auth is on: admin (default), authenticated, or public. */
+  metricsAccess: z.enum(['admin', 'authenticated', 'public']).default('admin'),
+  /** GLASSBOX_RETENTION_MAX_AGE_DAYS: server-wide trace age limit; the experiment tag glassbox.retention.maxAgeDays overrides it. */
+  retentionMaxAgeDays: z.coerce.number().positive().optional(),
+  /** GLASSBOX_RETENTION_MAX_TRACES: server-wide trace count limit per experiment; tag glassbox.retention.maxTraces overrides it. */
+  retentionMaxTraces: z.coerce.number().int().positive().optional(),
+  /** GLASSBOX_RETENTION_INTERVAL_SECONDS: how often the retention sweep runs; 0 turns the background sweep off. */
+  retentionIntervalSeconds: z.coerce.number().min(0).default(3600),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -30,6 +54,16 @@ const ENV_KEYS: Record<keyof Config, string> = {
   maxBodyMb: 'GLASSBOX_MAX_BODY_MB',
   maxArtifactMb: 'GLASSBOX_MAX_ARTIFACT_MB',
   serveUi: 'GLASSBOX_SERVE_UI',
+  auth: 'GLASSBOX_AUTH',
+  adminUsername: 'GLASSBOX_ADMIN_USERNAME',
+  adminPassword: 'GLASSBOX_ADMIN_PASSWORD',
+  defaultPermission: 'GLASSBOX_DEFAULT_PERMISSION',
+  allowedHosts: 'GLASSBOX_ALLOWED_HOSTS',
+  corsOrigins: 'GLASSBOX_CORS_ORIGINS',
+  metricsAccess: 'GLASSBOX_METRICS_ACCESS',
+  retentionMaxAgeDays: 'GLASSBOX_RETENTION_MAX_AGE_DAYS',
+  retentionMaxTraces: 'GLASSBOX_RETENTION_MAX_TRACES',
+  retentionIntervalSeconds: 'GLASSBOX_RETENTION_INTERVAL_SECONDS',
 };
 
 /** explicit ?? env ?? default, validated with messages that name the variable. */

@@ -5,6 +5,9 @@ import type { Config } from './config.js';
 import { createApp } from './server/app.js';
 import { createStore, type Store } from './store/db.js';
 import { migrateToLatest } from './store/migrate.js';
+import { ensureAdmin } from './server/auth/bootstrap.js';
+import { createServerMetrics } from './server/metrics/server-metrics.js';
+import { startRetentionSweeper } from './store/retention.js';
 
 export interface RunningServer {
   url: string;
@@ -17,7 +20,19 @@ export interface RunningServer {
 export async function startServer(config: Config): Promise<RunningServer> {
   const store = createStore(config.backendStoreUri);
   await migrateToLatest(store.db);
-  const app = createApp({ store, config: { ...config, artifactsDestination: resolve(config.artifactsDestination) } });
+  await ensureAdmin(store.db, config);
+  const metrics = createServerMetrics(store, config);
+  const app = createApp({ store, metrics, config: { ...config, artifactsDestination: resolve(config.artifactsDestination) } });
+  const sweeper =
+    config.retentionIntervalSeconds > 0
+      ? startRetentionSweeper({
+          db: store.db,
+          artifactsRoot: resolve(config.artifactsDestination),
+          defaults: { maxAgeDays: config.retentionMaxAgeDays, maxTraces: config.retentionMaxTraces },
+          intervalMs: config.retentionIntervalSeconds * 1000,
+          onDeleted: (_exp, n) => metrics.inc('glassbox_retention_traces_deleted_total', n),
+        })
+      : undefined;
   const server: ServerType = await new Promise((ok) => {
     const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => ok(s));
   });
@@ -28,6 +43,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     port,
     store,
     close: async () => {
+      await sweeper?.stop();
       await new Promise<void>((ok) => {
         server.close(() => ok());
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();

@@ -80,8 +80,12 @@ export async function resolveInside(root: string, segments: string[]): Promise<s
   return target;
 }
 
-/** `normalizeArtifactPath` then `resolveInside`: the one call routes make before touching the disk. */
-export async function safeArtifactPath(root: string, raw: string): Promise<{ abs: string; segments: string[] }> {
+/**
+ * `normalizeArtifactPath` then `resolveInside`: the one call routes make before touching the disk.
+ * Only listings may address the root itself; a PUT or DELETE of `./` must never mean "everything".
+ */
+export async function safeArtifactPath(root: string, raw: string, allowRoot = false): Promise<{ abs: string; segments: string[] }> {
   const segments = normalizeArtifactPath(raw);
+  if (segments.length === 0 && !allowRoot) throw invalidPath(raw, 'it must name a file or folder below the artifact root');
   return { abs: await resolveInside(root, segments), segments };
 }

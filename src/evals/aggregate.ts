@@ -48,12 +48,23 @@ export function percentile(values: number[], p: number): number | undefined {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
-/** Whether a result passes its scorer's threshold; undefined when the scorer has none or it errored. */
+/**
+ * Whether a result passes its scorer's threshold; undefined when the scorer has none or it errored.
+ *
+ * @example
+ * passed(latencyScorer({ maxMs: 200 }), { score: 150 }); // true
+ */
 export function passed(scorer: Scorer, r: EvaluationResult): boolean | undefined {
   if (scorer.passThreshold === undefined || r.score === undefined || r.error) return undefined;
   return scorer.direction === 'minimize' ? r.score <= scorer.passThreshold : r.score >= scorer.passThreshold;
 }
 
+/**
+ * One row of the per-trace table from a scorer's result.
+ *
+ * @example
+ * toRow('tr-1', groundedness, { score: 0.5, explanation: '1/2 claims supported' });
+ */
 export function toRow(id: string, scorer: Scorer, r: EvaluationResult): ResultRow {
   return {
     id,

@@ -15,6 +15,9 @@ export interface Agreement {
  * Maps a feedback value to a category so judges and humans can be compared: booleans and
  * yes/no/pass/fail/correct/incorrect words become `yes`/`no`; numbers become `yes` at or above
  * `threshold`; other strings are compared as lower-case categories.
+ *
+ * @example
+ * toCategory(0.75); // 'yes'
  */
 export function toCategory(value: unknown, threshold = 0.5): string | undefined {
   if (typeof value === 'boolean') return value ? 'yes' : 'no';

@@ -86,7 +86,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationReport>
   const rows = await runTasks({ tasks, concurrency: opts.concurrency, sink, onProgress: opts.onProgress, onRows: opts.onRows, signal: opts.signal });
   const summary = summarize(opts.scorers, rows);
   let runId: string | undefined;
-  if (client && opts.tracking?.logRun !== false) {
+  // An interrupted job logs no run: its assessments are kept, and the resumed job logs the run.
+  if (client && opts.tracking?.logRun !== false && !opts.signal?.aborted) {
     const params: Record<string, string> = { ...opts.params };
     if (opts.tracking?.filter) params.filter = opts.tracking.filter;
     if (opts.sample !== undefined) params.sample = String(opts.sample);

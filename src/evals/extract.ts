@@ -93,7 +93,12 @@ function openInferenceDocs(attrs: Record<string, unknown>): ContextChunk[] {
   return [...flat.entries()].sort((a, b) => a[0] - b[0]).map(([, d]) => d);
 }
 
-/** Every chunk of every RETRIEVER span, spans in start order, chunks in rank order. */
+/**
+ * Every chunk of every RETRIEVER span, spans in start order, chunks in rank order.
+ *
+ * @example
+ * retrievedContext(trace); // [{ content: 'Paris is…', id: 'doc-1' }, …]
+ */
 export function retrievedContext(trace: Trace): ContextChunk[] {
   return trace.spans
     .filter((s) => spanType(s) === 'RETRIEVER')
@@ -104,6 +109,12 @@ export function retrievedContext(trace: Trace): ContextChunk[] {
     });
 }
 
+/**
+ * The root span: the one without a parent, or whose parent is missing from the trace.
+ *
+ * @example
+ * rootSpan(trace)?.attributes['mlflow.spanInputs'];
+ */
 export function rootSpan(trace: Trace): TraceSpan | undefined {
   const ids = new Set(trace.spans.map((s) => s.spanId));
   return trace.spans.find((s) => !s.parentSpanId || !ids.has(s.parentSpanId));

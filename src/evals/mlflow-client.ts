@@ -18,6 +18,8 @@ export interface MlflowClientOptions {
   token?: string;
   username?: string;
   password?: string;
+  /** A ready Authorization header value (the server forwards its caller's), used when nothing else is set. */
+  authorization?: string;
 }
 
 export interface RunHandle {
@@ -40,7 +42,9 @@ export function createMlflowClient(opts: MlflowClientOptions) {
       ? { authorization: `Basic ${Buffer.from(`${opts.username}:${opts.password}`).toString('base64')}` }
       : opts.token
         ? { authorization: `Bearer ${opts.token}` }
-        : {};
+        : opts.authorization
+          ? { authorization: opts.authorization }
+          : {};
 
   async function request<T = any>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await fetch(base + path, {

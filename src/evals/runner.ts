@@ -74,8 +74,10 @@ export async function runTasks(opts: RunOptions): Promise<ResultRow[]> {
       progress.done++;
       if (mine.some((r) => r.error)) progress.failures++;
       progress.costUsd += mine.reduce((a, r) => a + r.judgeCostUsd, 0);
+      // Snapshot before awaiting: other workers may finish records meanwhile.
+      const snapshot = { ...progress };
       await opts.onRows?.(mine);
-      opts.onProgress?.({ ...progress });
+      opts.onProgress?.(snapshot);
     }
   };
   const n = Math.max(1, Math.min(opts.concurrency ?? 8, opts.tasks.length || 1));

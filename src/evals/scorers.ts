@@ -69,7 +69,12 @@ export const SCORER_NAMES = [
 
 const LLM = new Set(['groundedness', 'context_relevance', 'answer_relevance', 'correctness', 'guidelines']);
 
-/** True when any of the names needs an LLM judge (so the CLI knows whether to configure one). */
+/**
+ * True when any of the names needs an LLM judge (so the CLI knows whether to configure one).
+ *
+ * @example
+ * needsJudge(['latency', 'groundedness']); // true
+ */
 export const needsJudge = (names: string[]) => names.some((n) => LLM.has(n));
 
 /**

@@ -21,6 +21,9 @@ export function mlflowTraceSource(client: MlflowClient, experimentId: string, fi
 /**
  * Deterministic sampling by trace id, so a resumed job (or tomorrow's run with the same rate)
  * considers the same subset.
+ *
+ * @example
+ * traces.filter((t) => inSample(t.trace_id, 0.2));
  */
 export function inSample(traceId: string, rate: number | undefined): boolean {
   if (rate === undefined || rate >= 1) return true;
@@ -28,7 +31,12 @@ export function inSample(traceId: string, rate: number | undefined): boolean {
   return h / 0x1_0000_0000 < rate;
 }
 
-/** The assessment an earlier run of this scorer (same name and version, not human) left. */
+/**
+ * The assessment an earlier run of this scorer (same name and version, not human) left.
+ *
+ * @example
+ * if (priorAssessment(info, groundedness)) console.log('already judged');
+ */
 export function priorAssessment(info: TraceInfo, scorer: Scorer): Assessment | undefined {
   return info.assessments?.find(
     (a) =>

@@ -44,6 +44,9 @@ type AnyValue = Record<string, unknown>;
 /**
  * Decodes an AnyValue. MLflow stores every attribute JSON-encoded (`"\"CHAIN\""`), and servers
  * differ in whether they unwrap that, so a string that parses as JSON is parsed once more.
+ *
+ * @example
+ * decodeAnyValue({ string_value: '{"x":1}' }); // { x: 1 }
  */
 export function decodeAnyValue(v: AnyValue | undefined): unknown {
   if (!v || typeof v !== 'object') return v;
@@ -77,7 +80,13 @@ function maybeJson(s: string): unknown {
 
 const b64ToHex = (s: string | undefined) => (s ? Buffer.from(s, 'base64').toString('hex') : undefined);
 
-/** Converts one span of a GetTrace/BatchGetTraces response into a TraceSpan. */
+/**
+ * Converts one span of a GetTrace/BatchGetTraces response (base64 ids, AnyValue attributes) into a
+ * TraceSpan with hex ids and decoded attributes.
+ *
+ * @example
+ * const spans = response.traces[0].spans.map(spanFromApi);
+ */
 export function spanFromApi(raw: Record<string, unknown>): TraceSpan {
   const attrs = (raw.attributes ?? []) as { key: string; value: AnyValue }[];
   const attributes = Array.isArray(attrs)

@@ -19,7 +19,14 @@ export interface ClientOptions {
   fetch?: typeof fetch;
 }
 
-/** An error answer from the server, with MLflow's `error_code` (RESOURCE_DOES_NOT_EXIST, …). */
+/**
+ * An error answer from the server, with MLflow's `error_code` (RESOURCE_DOES_NOT_EXIST, …).
+ *
+ * @example
+ * ```ts
+ * try { await loadPrompt('prompts:/qa/9'); } catch (e) { if (e instanceof MlflowRestError && e.errorCode === 'RESOURCE_DOES_NOT_EXIST') … }
+ * ```
+ */
 export class MlflowRestError extends Error {
   constructor(
     readonly status: number,
@@ -31,19 +38,43 @@ export class MlflowRestError extends Error {
   }
 }
 
-/** The server could not be reached (connection refused, DNS, timeout, or a 502/503/504 from a proxy). */
+/**
+ * The server could not be reached (connection refused, DNS, timeout, or a 502/503/504 from a proxy).
+ * Only this error makes `loadPrompt` use its `fallback`.
+ *
+ * @example
+ * ```ts
+ * await loadPrompt('qa@production').catch((e) => { if (e instanceof ServerUnreachableError) alertOps(e.trackingUri); throw e; });
+ * ```
+ */
 export class ServerUnreachableError extends Error {
   constructor(
     readonly trackingUri: string,
     cause: unknown,
   ) {
-    super(`Cannot reach the tracking server at ${trackingUri}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(`Cannot reach the tracking server at ${trackingUri}: ${describeCause(cause)}`, { cause });
     this.name = 'ServerUnreachableError';
   }
 }
 
+// undici reports every network failure as "fetch failed"; the useful part (ECONNREFUSED, ENOTFOUND) is one level down.
+function describeCause(cause: unknown): string {
+  if (!(cause instanceof Error)) return String(cause);
+  const inner = (cause as { cause?: { code?: string } }).cause;
+  return inner?.code ? `${cause.message} (${inner.code})` : cause.message;
+}
+
+/**
+ * The tracking server URI: explicit ?? GLASSBOX_TRACKING_URI ?? MLFLOW_TRACKING_URI ?? http://127.0.0.1:5000.
+ *
+ * @example
+ * ```ts
+ * resolveTrackingUri(undefined, { MLFLOW_TRACKING_URI: 'http://mlflow:5000/' }); // 'http://mlflow:5000'
+ * ```
+ */
 export function resolveTrackingUri(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
-  const uri = explicit ?? env.GLASSBOX_TRACKING_URI ?? env.MLFLOW_TRACKING_URI ?? 'http://127.0.0.1:5000';
+  // An empty variable counts as unset, as in MLflow.
+  const uri = explicit || env.GLASSBOX_TRACKING_URI || env.MLFLOW_TRACKING_URI || 'http://127.0.0.1:5000';
   if (!/^https?:\/\//.test(uri)) throw new Error(`Invalid trackingUri '${uri}': the prompt client needs an http(s):// tracking server URI`);
   return uri.replace(/\/+$/, '');
 }
@@ -58,6 +89,16 @@ function authHeader(o: ClientOptions, env: NodeJS.ProcessEnv): string | undefine
 
 type Query = Record<string, string | number | string[] | undefined>;
 
+/**
+ * Low-level access to the registry REST API (what the prompt functions are built on).
+ *
+ * @example
+ * ```ts
+ * const client = new RegistryClient({ trackingUri: 'http://127.0.0.1:5000' });
+ * const model = await client.getModel('qa');
+ * const page = await client.request('GET', '/registered-models/search', { max_results: 10 });
+ * ```
+ */
 export class RegistryClient {
   readonly trackingUri: string;
   private readonly auth: string | undefined;

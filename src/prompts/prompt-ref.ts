@@ -9,6 +9,12 @@ export interface PromptRef {
  * Parses what `loadPrompt` accepts, following MLflow's load_prompt: `prompts:/name/2`,
  * `prompts:/name@alias`, `name@alias`, `name` (the latest version) or a PromptRef object.
  * `prompts:/name/latest` and stage names are rejected, as MLflow rejects them for prompts.
+ *
+ * @example
+ * ```ts
+ * parsePromptRef('prompts:/qa/2');      // { name: 'qa', version: 2 }
+ * parsePromptRef('qa@production');      // { name: 'qa', alias: 'production' }
+ * ```
  */
 export function parsePromptRef(ref: string | PromptRef): { name: string; version?: number; alias?: string } {
   if (typeof ref !== 'string') {

@@ -63,6 +63,9 @@ export class Prompt<T extends Template = Template> {
   get modelConfig(): Record<string, unknown> | undefined {
     return this.extra.modelConfig;
   }
+  get creationTimestamp(): number | undefined {
+    return this.extra.creationTimestamp;
+  }
   get fromFallback(): boolean {
     return this.extra.fromFallback ?? false;
   }

@@ -93,7 +93,7 @@ export async function deleteModelTag(db: Db, name: string, key: string): Promise
   if (Number(res.numDeletedRows) === 0) throw MlflowError.notFound(`No tag with name: ${key} in registered model ${name}`);
 }
 
-const MAX_VERSION_ATTEMPTS = 1;
+const MAX_VERSION_ATTEMPTS = 5;
 
 /**
  * Registers the next version of a model. The number is max+1, computed inside a transaction that
@@ -107,7 +107,7 @@ export async function createVersion(db: Db, req: CreateModelVersionRequest): Pro
     try {
       const version = await db.transaction().execute(async (trx) => {
         const now = Date.now();
-        const locked = { numUpdatedRows: (await trx.selectFrom('registered_models').select('name').where('name', '=', req.name).execute()).length };
+        const locked = await trx.updateTable('registered_models').set({ last_updated_timestamp: now }).where('name', '=', req.name).executeTakeFirst();
         if (Number(locked.numUpdatedRows) === 0) throw modelNotFound(req.name);
         if (isPromptTags(tags) || isPromptTags(await store.getModelTags(trx, req.name))) validatePromptVersion(tags, req.source);
         const version = await store.nextVersionNumber(trx, req.name);

@@ -7,7 +7,14 @@ import { Prompt, promptFromRegistry } from './prompt.js';
 import { parsePromptRef, type PromptRef } from './prompt-ref.js';
 import type { ChatMessage, Template } from './template.js';
 
-/** Shared by every call that passes no `cache`: like MLflow's, it lives as long as the process. */
+/**
+ * Shared by every call that passes no `cache`: like MLflow's, it lives as long as the process.
+ *
+ * @example
+ * ```ts
+ * defaultPromptCache.clear(); // force the next loadPrompt calls to ask the server
+ * ```
+ */
 export const defaultPromptCache = new PromptCache<Prompt>();
 
 export interface LoadPromptOptions extends ClientOptions {
@@ -47,18 +54,25 @@ async function getPromptModel(client: RegistryClient, name: string): Promise<Reg
  * console.log(prod.format({ question: 'Why?' }));
  * ```
  */
+export async function loadPrompt(ref: string | PromptRef, options?: LoadPromptOptions & { allowMissing?: false }): Promise<Prompt>;
+export async function loadPrompt(ref: string | PromptRef, options: LoadPromptOptions & { allowMissing: boolean }): Promise<Prompt | null>;
 export async function loadPrompt(ref: string | PromptRef, options: LoadPromptOptions = {}): Promise<Prompt | null> {
   const { name, version, alias } = parsePromptRef(ref);
   const client = new RegistryClient(options);
   const cache = options.cache ?? defaultPromptCache;
+  const ttl =
+    version !== undefined
+      ? ttlFromSeconds(undefined, 'MLFLOW_VERSION_PROMPT_CACHE_TTL_SECONDS', Infinity)
+      : ttlFromSeconds(options.cacheTtlSeconds, 'MLFLOW_ALIAS_PROMPT_CACHE_TTL_SECONDS', 60);
   const key = `${client.trackingUri}|${name}|${version !== undefined ? `v${version}` : `@${alias}`}`;
   const cached = cache.get(key);
   if (cached) return used(cached);
   try {
+    // Same endpoints as MLflow's load_prompt (§5.3), minus its repeated registered-models/get: the
+    // alias answer already is the full model version.
     const model = await getPromptModel(client, name);
     const mv = version !== undefined ? await client.getVersion(name, version) : await client.getVersionByAlias(name, alias!);
     const prompt = promptFromRegistry(model, mv);
-    const ttl = version !== undefined ? ttlFromSeconds(undefined, 'MLFLOW_VERSION_PROMPT_CACHE_TTL_SECONDS', Infinity) : ttlFromSeconds(options.cacheTtlSeconds, 'MLFLOW_ALIAS_PROMPT_CACHE_TTL_SECONDS', 60);
     cache.set(key, prompt, ttl);
     return used(prompt);
   } catch (err) {
@@ -84,6 +98,8 @@ export interface RegisterPromptOptions extends ClientOptions {
   responseFormat?: unknown;
   /** Model settings (model name, temperature, …), stored in `_mlflow_prompt_model_config`. */
   modelConfig?: Record<string, unknown>;
+  /** The cache whose `@latest`/alias entries for this prompt are dropped once the version exists. */
+  cache?: PromptCache<Prompt>;
 }
 
 /**
@@ -125,6 +141,8 @@ export async function registerPrompt(name: string, template: string | ChatMessag
     if (isNew) await client.request('DELETE', '/registered-models/delete', { name }).catch(() => undefined);
     throw err;
   }
+  // This client knows `latest` just moved; other processes see it when their TTL runs out.
+  (options.cache ?? defaultPromptCache).deletePrefix(`${client.trackingUri}|${name}|@`);
   return promptFromRegistry(await client.getModel(name), mv);
 }
 

@@ -32,6 +32,14 @@ function toInfo(m: RegisteredModel): PromptInfo {
 }
 
 /**
+ * MLflow's search_prompts accepts `experiment_id = '3'` and rewrites it to the tag the client
+ * maintains (`_mlflow_experiment_ids` = ",0,3,"); the server has no such column.
+ */
+function experimentFilter(filter: string): string {
+  return filter.replace(/\bexperiment_id\s*=\s*(['"])(\d+)\1/g, (_m, _q, id: string) => `tags.${EXPERIMENT_IDS_TAG} LIKE '%,${id},%'`);
+}
+
+/**
  * Lists prompts (never ordinary models), following pages until `maxResults` (all when omitted).
  * `filter` uses MLflow's registry grammar and is ANDed with the prompt marker, as search_prompts does.
  *
@@ -44,7 +52,7 @@ function toInfo(m: RegisteredModel): PromptInfo {
  */
 export async function searchPrompts(options: ClientOptions & { filter?: string; maxResults?: number } = {}): Promise<PromptInfo[]> {
   const client = new RegistryClient(options);
-  const filter = options.filter?.trim() ? `${IS_PROMPT_FILTER} AND ${options.filter}` : IS_PROMPT_FILTER;
+  const filter = options.filter?.trim() ? `${IS_PROMPT_FILTER} AND ${experimentFilter(options.filter)}` : IS_PROMPT_FILTER;
   const out: PromptInfo[] = [];
   let pageToken: string | undefined;
   do {

@@ -22,7 +22,14 @@ export type Template = string | ChatMessage[];
 const IDENT = String.raw`[a-zA-Z_][a-zA-Z0-9_]*(?:\.[a-zA-Z_][a-zA-Z0-9_]*)*`;
 const placeholder = () => new RegExp(String.raw`\{\{\s*(${IDENT})\s*\}\}`, 'g');
 
-/** Thrown by `renderTemplate` when variables have no value; `missing` lists them in template order. */
+/**
+ * Thrown by `format`/`renderText`/`renderChat` when variables have no value; `missing` lists them in template order.
+ *
+ * @example
+ * ```ts
+ * try { renderText('{{a}} {{b}}', {}); } catch (e) { (e as MissingVariablesError).missing; } // ['a', 'b']
+ * ```
+ */
 export class MissingVariablesError extends Error {
   constructor(readonly missing: string[]) {
     super(`Missing variables: ${missing.join(', ')}. Pass a value for each, or format with { allowPartial: true }.`);
@@ -34,7 +41,14 @@ function texts(template: Template): string[] {
   return typeof template === 'string' ? [template] : template.map((m) => m.content);
 }
 
-/** Placeholder names in order of first appearance, each once. */
+/**
+ * Placeholder names in order of first appearance, each once.
+ *
+ * @example
+ * ```ts
+ * extractVariables('{{a}} {{ b }} {{a}}'); // ['a', 'b']
+ * ```
+ */
 export function extractVariables(template: Template): string[] {
   const seen = new Set<string>();
   for (const text of texts(template)) for (const m of text.matchAll(placeholder())) seen.add(m[1]);
@@ -51,13 +65,25 @@ function stringify(value: unknown): string {
 /**
  * Substitutes every placeholder in one pass: a value that itself contains `{{x}}` is not expanded
  * again. Missing variables throw `MissingVariablesError` unless `allowPartial`, which keeps them.
+ *
+ * @example
+ * ```ts
+ * renderText('Hello {{ name }}! {"json": true}', { name: 'Ann' }); // 'Hello Ann! {"json": true}'
+ * ```
  */
 export function renderText(template: string, vars: Record<string, unknown>, opts: { allowPartial?: boolean } = {}): string {
   check(extractVariables(template), vars, opts);
   return template.replace(placeholder(), (whole, name: string) => (Object.hasOwn(vars, name) ? stringify(vars[name]) : whole));
 }
 
-/** Renders each message's content; roles and message order are kept. */
+/**
+ * Renders each message's content; roles and message order are kept.
+ *
+ * @example
+ * ```ts
+ * renderChat([{ role: 'user', content: 'Hi {{who}}' }], { who: 'Bo' }); // [{ role: 'user', content: 'Hi Bo' }]
+ * ```
+ */
 export function renderChat(messages: ChatMessage[], vars: Record<string, unknown>, opts: { allowPartial?: boolean } = {}): ChatMessage[] {
   check(extractVariables(messages), vars, opts);
   return messages.map((m) => ({ ...m, content: renderText(m.content, vars, { allowPartial: true }) }));

@@ -15,15 +15,26 @@ import { registryRoutes } from './routes/registry.js';
 import { runsRoutes } from './routes/runs.js';
 import { tracesRoutes } from './routes/traces.js';
 import { uiRoutes } from './ui.js';
+import { authMiddleware } from './auth/middleware.js';
+import { corsGuard } from './auth/cors.js';
+import { hostCheck } from './auth/host-check.js';
+import { httpMetrics, metricsEndpoint } from './metrics/http.js';
+import { createServerMetrics } from './metrics/server-metrics.js';
 
 /**
  * Builds the whole HTTP app. Pure: no I/O happens until a request arrives, so tests and main.ts
  * build it the same way.
  */
 export function createApp(deps: AppDeps) {
+  const metrics = deps.metrics ?? createServerMetrics(deps.store, deps.config);
+  deps = { ...deps, metrics };
   const app = new Hono();
   app.onError(onError);
   app.notFound(notFound);
+  // Outermost first: timing sees every answer; Host and Origin checks run before any credentials.
+  app.use('*', httpMetrics(metrics));
+  app.use('*', hostCheck(deps.config));
+  app.use('*', corsGuard(deps.config));
 
   const maxJson = deps.config.maxBodyMb * 1024 * 1024;
   const jsonLimit = bodyLimit({
@@ -34,6 +45,9 @@ export function createApp(deps: AppDeps) {
   });
   app.use('/api/:v/mlflow/*', jsonLimit);
   app.use('/ajax-api/:v/mlflow/*', jsonLimit);
+  // After the body limits: the auth layer may read a JSON body to find the experiment it targets.
+  if (deps.config.auth) app.use('*', authMiddleware(deps));
+  app.route('/', metricsEndpoint(metrics));
 
   app.route('/', metaRoutes(deps));
   app.route('/', otlpRoutes(deps));

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { registerSqliteRegexp } from '../server/search/like.js';
 import type { Database as Schema } from './schema.js';
 
 export type Db = Kysely<Schema>;
@@ -42,6 +43,8 @@ export function createStore(uri: string): Store {
     sqlite.pragma('temp_store = MEMORY');
     sqlite.pragma('cache_size = -65536');
     sqlite.pragma('wal_autocheckpoint = 20000');
+    // RLIKE filters compile to REGEXP, which SQLite leaves to the application to define.
+    registerSqliteRegexp(sqlite);
     const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
     return { db, dialect, sqlite, close: () => db.destroy() };
   }

@@ -5,7 +5,7 @@ import type { Db } from './db.js';
 import { byTrace, MERGED_METADATA_KEYS, planTrace, spanPayloadJson, type IngestJob, type IngestResult, type KeyValueWrite, type TraceInfoRow } from './ingest.js';
 import { MAX_PENDING_SPANS } from './ingest-sqlite.js';
 
-/** Rows per multi-row INSERT: 10 columns × 5,000 stays under PostgreSQL's 65,535 bind parameters. */
+/** Rows per multi-row INSERT: 11 columns × 5,000 stays under PostgreSQL's 65,535 bind parameters. */
 const CHUNK = 5000;
 const inFlight = new WeakMap<Db, number>();
 
@@ -41,15 +41,20 @@ async function write(trx: Db, job: IngestJob): Promise<IngestResult> {
   const existing = new Map<string, TraceInfoRow>();
   for (const r of await trx.selectFrom('trace_info').selectAll().where('trace_id', 'in', traceIds).orderBy('trace_id').forUpdate().execute()) existing.set(r.trace_id, r);
 
+  const parts = job.spans.map(spanPayloadJson);
+  const { payload_id } = await trx.insertInto('span_payloads').values({ payload: `[${parts.join(',')}]` }).returning('payload_id').executeTakeFirstOrThrow();
+  const sizeOf = new Map<NormalizedSpan, number>();
+  job.spans.forEach((s, i) => sizeOf.set(s, Buffer.byteLength(parts[i])));
   const insertedKeys = new Set<string>();
   for (let i = 0; i < job.spans.length; i += CHUNK) {
     const rows = job.spans.slice(i, i + CHUNK).map((s) => ({
       trace_id: s.traceId, span_id: s.spanId, parent_span_id: s.parentSpanId, name: s.name, span_type: s.spanType, status: s.status,
-      start_time_ms: s.startMs, end_time_ms: s.endMs, start_time_ns: s.startNs, end_time_ns: s.endNs,
+      start_time_ms: s.startMs, end_time_ms: s.endMs, start_time_ns: s.startNs, end_time_ns: s.endNs, payload_id: Number(payload_id),
     }));
     const got = await trx.insertInto('spans').values(rows).onConflict((oc) => oc.columns(['trace_id', 'span_id']).doNothing()).returning(['trace_id', 'span_id']).execute();
     for (const r of got) insertedKeys.add(r.trace_id + r.span_id);
   }
+  if (insertedKeys.size === 0) await trx.deleteFrom('span_payloads').where('payload_id', '=', payload_id).execute();
 
   const needMeta = traceIds.filter((id) => !created.has(id) && existing.get(id)?.spans_in_store === 1 && existing.get(id)?.info_finalized !== 1);
   const meta = new Map<string, Record<string, string>>();
@@ -58,22 +63,18 @@ async function write(trx: Db, job: IngestJob): Promise<IngestResult> {
     for (const r of rows) (meta.get(r.trace_id) ?? meta.set(r.trace_id, {}).get(r.trace_id)!)[r.key] = r.value;
   }
 
-  const payloads: { trace_id: string; payload: string }[] = [];
   const writes: (KeyValueWrite & { traceId: string })[] = [];
   let inserted = 0;
   for (const traceId of traceIds) {
     const fresh: NormalizedSpan[] = groups.get(traceId)!.filter((s) => insertedKeys.has(traceId + s.spanId));
     if (fresh.length === 0) continue;
     inserted += fresh.length;
-    const parts = fresh.map(spanPayloadJson);
-    payloads.push({ trace_id: traceId, payload: `[${parts.join(',')}]` });
     const prev = created.has(traceId) ? undefined : existing.get(traceId);
-    const plan = planTrace(prev, meta.get(traceId) ?? {}, { traceId, inserted: fresh, sizes: parts.map((p) => Buffer.byteLength(p)) }, { experimentId: job.experimentId, artifactLocation: exp?.artifact_location, now });
+    const plan = planTrace(prev, meta.get(traceId) ?? {}, { traceId, inserted: fresh, sizes: fresh.map((s) => sizeOf.get(s)!) }, { experimentId: job.experimentId, artifactLocation: exp?.artifact_location, now });
     const { trace_id: _id, ...values } = plan.info;
     await trx.updateTable('trace_info').set(values).where('trace_id', '=', traceId).execute();
     for (const w of plan.writes) writes.push({ ...w, traceId });
   }
-  for (let i = 0; i < payloads.length; i += CHUNK) await trx.insertInto('span_payloads').values(payloads.slice(i, i + CHUNK)).execute();
   await writeKeyValues(trx, writes);
   return { inserted, duplicates: job.spans.length - inserted };
 }

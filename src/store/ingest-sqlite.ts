@@ -1,10 +1,12 @@
 import type Database from 'better-sqlite3';
 import { MlflowError } from '../server/errors.js';
 import type { NormalizedSpan } from '../server/otlp/normalize.js';
-import { byTrace, MERGED_METADATA_KEYS, planTrace, spanPayloadJson, type IngestJob, type IngestResult, type TraceInfoRow } from './ingest.js';
+import { byTrace, MERGED_METADATA_KEYS, planTrace, spanPayloadJson, type IngestJob, type IngestResult, type KeyValueWrite, type TraceInfoRow } from './ingest.js';
 
 /** Spans allowed to wait for the next commit before new requests get 503 + Retry-After. */
 export const MAX_PENDING_SPANS = 200_000;
+/** Rows per multi-row statement (11 columns × 200 stays far below SQLite's 32,766 variables). */
+const ROWS = 200;
 
 interface Pending {
   job: IngestJob;
@@ -21,48 +23,21 @@ export function sqliteWriter(db: Database.Database): SqliteIngestWriter {
   return w;
 }
 
+const INFO_COLUMNS = ['trace_id', 'experiment_id', 'request_time', 'execution_duration', 'state', 'request_preview', 'response_preview', 'client_request_id', 'num_spans', 'input_tokens', 'output_tokens', 'total_tokens', 'cost', 'root_span_id', 'info_finalized', 'spans_in_store', 'created_at'] as const;
+const SPAN_COLUMNS = 'trace_id, span_id, parent_span_id, name, span_type, status, start_time_ms, end_time_ms, start_time_ns, end_time_ns, payload_id';
+
 /**
  * Group commit over raw better-sqlite3: requests that finish decoding in the same event-loop turn
- * are written in one transaction with cached prepared statements, and each promise resolves only
- * after that transaction committed. better-sqlite3 is synchronous, so nothing else can interleave
- * statements into the transaction.
+ * are written in one transaction with cached multi-row prepared statements, and each promise
+ * resolves only after that transaction committed. better-sqlite3 is synchronous, so nothing else
+ * can interleave statements into the transaction.
  */
 export class SqliteIngestWriter {
   private queue: Pending[] = [];
   private pendingSpans = 0;
-  private readonly st;
+  private readonly cache = new Map<string, Database.Statement>();
 
-  constructor(private readonly db: Database.Database) {
-    const p = (sql: string) => db.prepare(sql);
-    this.st = {
-      experiment: p('SELECT artifact_location FROM experiments WHERE experiment_id = ?'),
-      insertSpan: p(
-        'INSERT OR IGNORE INTO spans (trace_id, span_id, parent_span_id, name, span_type, status, start_time_ms, end_time_ms, start_time_ns, end_time_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      insertPayload: p('INSERT INTO span_payloads (trace_id, payload) VALUES (?, ?)'),
-      getInfo: p('SELECT * FROM trace_info WHERE trace_id = ?'),
-      getMeta: p(`SELECT key, value FROM trace_metadata WHERE trace_id = ? AND key IN (${MERGED_METADATA_KEYS.map(() => '?').join(', ')})`),
-      insertInfo: p(
-        `INSERT INTO trace_info (trace_id, experiment_id, request_time, execution_duration, state, request_preview, response_preview, client_request_id, num_spans, input_tokens, output_tokens, total_tokens, cost, root_span_id, info_finalized, spans_in_store, created_at)
-         VALUES (@trace_id, @experiment_id, @request_time, @execution_duration, @state, @request_preview, @response_preview, @client_request_id, @num_spans, @input_tokens, @output_tokens, @total_tokens, @cost, @root_span_id, @info_finalized, @spans_in_store, @created_at)`,
-      ),
-      updateInfo: p(
-        `UPDATE trace_info SET request_time = @request_time, execution_duration = @execution_duration, state = @state, request_preview = @request_preview,
-           response_preview = @response_preview, num_spans = @num_spans, input_tokens = @input_tokens, output_tokens = @output_tokens, total_tokens = @total_tokens,
-           cost = @cost, root_span_id = @root_span_id, spans_in_store = @spans_in_store WHERE trace_id = @trace_id`,
-      ),
-      kv: {
-        trace_tags: {
-          ignore: p('INSERT OR IGNORE INTO trace_tags (trace_id, key, value) VALUES (?, ?, ?)'),
-          replace: p('INSERT INTO trace_tags (trace_id, key, value) VALUES (?, ?, ?) ON CONFLICT (trace_id, key) DO UPDATE SET value = excluded.value'),
-        },
-        trace_metadata: {
-          ignore: p('INSERT OR IGNORE INTO trace_metadata (trace_id, key, value) VALUES (?, ?, ?)'),
-          replace: p('INSERT INTO trace_metadata (trace_id, key, value) VALUES (?, ?, ?) ON CONFLICT (trace_id, key) DO UPDATE SET value = excluded.value'),
-        },
-      },
-    };
-  }
+  constructor(private readonly db: Database.Database) {}
 
   submit(job: IngestJob): Promise<IngestResult> {
     // An empty queue always accepts, so a single very large request can still be written.
@@ -86,9 +61,13 @@ export class SqliteIngestWriter {
     const batch = this.queue;
     this.queue = [];
     this.pendingSpans = 0;
-    let results: IngestResult[] | undefined;
+    let results: IngestResult[];
     try {
-      results = this.db.transaction(() => batch.map((p) => this.write(p.job)))();
+      const T0 = performance.now();
+      let T1 = 0;
+      results = this.db.transaction(() => { const r = batch.map((p) => this.write(p.job)); T1 = performance.now(); return r; })();
+      const T2 = performance.now();
+      if (process.env.FLUSHLOG) console.error(`flush jobs=${batch.length} write=${(T1 - T0).toFixed(1)} commit=${(T2 - T1).toFixed(1)}`);
     } catch {
       // One bad job must not fail the others: retry each in its own transaction.
       for (const p of batch) {
@@ -103,40 +82,105 @@ export class SqliteIngestWriter {
     batch.forEach((p, i) => p.resolve(results[i]));
   }
 
+  /** A prepared statement, cached per SQL text (multi-row statements are cached per row count). */
+  private stmt(sql: string): Database.Statement {
+    let s = this.cache.get(sql);
+    if (!s) this.cache.set(sql, (s = this.db.prepare(sql)));
+    return s;
+  }
+
+  private rows(prefix: string, cols: number, n: number, suffix = ''): Database.Statement {
+    const one = `(${new Array(cols).fill('?').join(', ')})`;
+    return this.stmt(`${prefix} VALUES ${new Array(n).fill(one).join(', ')}${suffix}`);
+  }
+
   /** Writes one job inside the caller's transaction. */
   private write(job: IngestJob): IngestResult {
-    const st = this.st;
-    const exp = st.experiment.get(job.experimentId) as { artifact_location: string } | undefined;
-    const ctx = { experimentId: job.experimentId, artifactLocation: exp?.artifact_location, now: Date.now() };
-    let inserted = 0;
-    let duplicates = 0;
-    for (const [traceId, spans] of byTrace(job.spans)) {
-      const fresh: NormalizedSpan[] = [];
-      const parts: string[] = [];
-      const sizes: number[] = [];
-      for (const s of spans) {
-        const r = st.insertSpan.run(traceId, s.spanId, s.parentSpanId, s.name, s.spanType, s.status, s.startMs, s.endMs, s.startNs, s.endNs);
-        if (r.changes === 0) {
-          duplicates++;
-          continue;
-        }
-        const json = spanPayloadJson(s);
-        fresh.push(s);
-        parts.push(json);
-        sizes.push(Buffer.byteLength(json));
-      }
-      if (fresh.length === 0) continue;
-      inserted += fresh.length;
-      st.insertPayload.run(traceId, `[${parts.join(',')}]`);
-      const existing = st.getInfo.get(traceId) as TraceInfoRow | undefined;
-      const meta: Record<string, string> = {};
-      if (existing?.spans_in_store === 1 && existing.info_finalized !== 1) {
-        for (const row of st.getMeta.all(traceId, ...MERGED_METADATA_KEYS) as { key: string; value: string }[]) meta[row.key] = row.value;
-      }
-      const plan = planTrace(existing, meta, { traceId, inserted: fresh, sizes }, ctx);
-      (plan.isNew ? st.insertInfo : st.updateInfo).run(plan.info);
-      for (const w of plan.writes) st.kv[w.table][w.mode].run(traceId, w.key, w.value);
+    const parts = job.spans.map(spanPayloadJson);
+    const payloadId = Number(this.stmt('INSERT INTO span_payloads (payload) VALUES (?)').run(`[${parts.join(',')}]`).lastInsertRowid);
+    const inserted = this.insertSpans(job.spans, payloadId);
+    if (inserted.size === 0) {
+      this.stmt('DELETE FROM span_payloads WHERE payload_id = ?').run(payloadId);
+      return { inserted: 0, duplicates: job.spans.length };
     }
-    return { inserted, duplicates };
+    const sizeOf = new Map<NormalizedSpan, number>();
+    job.spans.forEach((s, i) => sizeOf.set(s, Buffer.byteLength(parts[i])));
+    const exp = this.stmt('SELECT artifact_location FROM experiments WHERE experiment_id = ?').get(job.experimentId) as { artifact_location: string } | undefined;
+    const ctx = { experimentId: job.experimentId, artifactLocation: exp?.artifact_location, now: Date.now() };
+    const groups = byTrace(job.spans);
+    const existing = this.selectIn<TraceInfoRow>('SELECT * FROM trace_info WHERE trace_id IN', [...groups.keys()]);
+    const infoById = new Map(existing.map((r) => [r.trace_id, r]));
+    const needMeta = existing.filter((r) => r.spans_in_store === 1 && r.info_finalized !== 1).map((r) => r.trace_id);
+    const meta = new Map<string, Record<string, string>>();
+    const metaSql = `SELECT trace_id, key, value FROM trace_metadata WHERE key IN (${MERGED_METADATA_KEYS.map((k) => `'${k}'`).join(', ')}) AND trace_id IN`;
+    for (const r of this.selectIn<{ trace_id: string; key: string; value: string }>(metaSql, needMeta)) {
+      (meta.get(r.trace_id) ?? meta.set(r.trace_id, {}).get(r.trace_id)!)[r.key] = r.value;
+    }
+    const fresh: TraceInfoRow[] = [];
+    const writes: (KeyValueWrite & { traceId: string })[] = [];
+    let count = 0;
+    for (const [traceId, spans] of groups) {
+      const mine = inserted.size === job.spans.length ? spans : spans.filter((s) => inserted.has(s));
+      if (mine.length === 0) continue;
+      count += mine.length;
+      const plan = planTrace(infoById.get(traceId), meta.get(traceId) ?? {}, { traceId, inserted: mine, sizes: mine.map((s) => sizeOf.get(s)!) }, ctx);
+      if (plan.isNew) fresh.push(plan.info);
+      else this.updateInfo(plan.info);
+      for (const w of plan.writes) writes.push({ ...w, traceId });
+    }
+    for (let i = 0; i < fresh.length; i += ROWS) {
+      const chunk = fresh.slice(i, i + ROWS);
+      this.rows(`INSERT INTO trace_info (${INFO_COLUMNS.join(', ')})`, INFO_COLUMNS.length, chunk.length).run(chunk.flatMap((r) => INFO_COLUMNS.map((c) => r[c])));
+    }
+    this.writeKeyValues(writes);
+    return { inserted: count, duplicates: job.spans.length - count };
+  }
+
+  /** Inserts span rows, skipping (trace, span) pairs already stored; returns the spans actually written. */
+  private insertSpans(spans: NormalizedSpan[], payloadId: number): Set<NormalizedSpan> {
+    const inserted = new Set<NormalizedSpan>();
+    for (let i = 0; i < spans.length; i += ROWS) {
+      const chunk = spans.slice(i, i + ROWS);
+      const params: unknown[] = [];
+      for (const s of chunk) params.push(s.traceId, s.spanId, s.parentSpanId, s.name, s.spanType, s.status, s.startMs, s.endMs, s.startNs, s.endNs, payloadId);
+      const got = this.rows(`INSERT OR IGNORE INTO spans (${SPAN_COLUMNS})`, 11, chunk.length, ' RETURNING trace_id, span_id').all(params) as { trace_id: string; span_id: string }[];
+      if (got.length === chunk.length) for (const s of chunk) inserted.add(s);
+      else {
+        const keys = new Set(got.map((r) => r.trace_id + r.span_id));
+        for (const s of chunk) if (keys.has(s.traceId + s.spanId)) inserted.add(s);
+      }
+    }
+    return inserted;
+  }
+
+  private updateInfo(info: TraceInfoRow): void {
+    this.stmt(
+      `UPDATE trace_info SET request_time = @request_time, execution_duration = @execution_duration, state = @state, request_preview = @request_preview,
+         response_preview = @response_preview, num_spans = @num_spans, input_tokens = @input_tokens, output_tokens = @output_tokens, total_tokens = @total_tokens,
+         cost = @cost, root_span_id = @root_span_id, spans_in_store = @spans_in_store WHERE trace_id = @trace_id`,
+    ).run(info);
+  }
+
+  private writeKeyValues(writes: (KeyValueWrite & { traceId: string })[]): void {
+    for (const table of ['trace_tags', 'trace_metadata'] as const) {
+      for (const mode of ['ignore', 'replace'] as const) {
+        const rows = writes.filter((w) => w.table === table && w.mode === mode);
+        for (let i = 0; i < rows.length; i += ROWS) {
+          const chunk = rows.slice(i, i + ROWS);
+          const head = mode === 'ignore' ? `INSERT OR IGNORE INTO ${table} (trace_id, key, value)` : `INSERT INTO ${table} (trace_id, key, value)`;
+          const tail = mode === 'ignore' ? '' : ' ON CONFLICT (trace_id, key) DO UPDATE SET value = excluded.value';
+          this.rows(head, 3, chunk.length, tail).run(chunk.flatMap((w) => [w.traceId, w.key, w.value]));
+        }
+      }
+    }
+  }
+
+  private selectIn<T>(prefix: string, ids: string[]): T[] {
+    const out: T[] = [];
+    for (let i = 0; i < ids.length; i += ROWS) {
+      const chunk = ids.slice(i, i + ROWS);
+      out.push(...(this.stmt(`${prefix} (${chunk.map(() => '?').join(', ')})`).all(chunk) as T[]));
+    }
+    return out;
   }
 }

@@ -6,7 +6,6 @@ import type { LoggedModel, LoggedModelOrderBy, LoggedModelStatus } from '../serv
 import { type Comparison, invalidComparison, numericCondition, stringCondition } from '../server/search/index.js';
 import type { Db, Dialect } from './db.js';
 import type { Database } from './schema.js';
-import { isUniqueViolation } from './errors.js';
 
 type Row = Database['logged_models'];
 
@@ -27,7 +26,6 @@ const randomName = () => `${ADJECTIVES[randomInt(ADJECTIVES.length)]}-${NOUNS[ra
 
 /** Creates a PENDING model under the experiment's artifact location; 404/400 for a missing or deleted experiment. */
 export async function createLoggedModel(db: Db, input: NewLoggedModel): Promise<LoggedModel> {
-  if (!/^\d+$/.test(input.experiment_id)) throw MlflowError.invalidParameter(`Invalid experiment ID '${input.experiment_id}'`);
   const modelId = `m-${randomBytes(16).toString('hex')}`;
   await db.transaction().execute(async (trx) => {
     const exp = await trx
@@ -122,14 +120,18 @@ export async function logLoggedModelParams(db: Db, modelId: string, params: KeyV
 /** Params are immutable, as for runs: the same value again is a no-op, a different one is 400. */
 async function insertParams(db: Db, modelId: string, params: KeyValue[]) {
   for (const p of params) {
-    try {
-      await db.insertInto('logged_model_params').values({ model_id: modelId, key: p.key, value: p.value }).execute();
-    } catch (err) {
-      if (!isUniqueViolation(err)) throw err;
-      const old = await db.selectFrom('logged_model_params').select('value').where('model_id', '=', modelId).where('key', '=', p.key).executeTakeFirst();
-      if (old?.value !== p.value) {
-        throw MlflowError.invalidParameter(`Changing param values is not allowed. Param with key='${p.key}' was already logged with value='${old?.value}' for model ID='${modelId}'. Attempted logging new value '${p.value}'.`);
-      }
+    // ON CONFLICT DO NOTHING rather than catching the violation: on PostgreSQL a failed insert aborts the transaction.
+    const res = await db
+      .insertInto('logged_model_params')
+      .values({ model_id: modelId, key: p.key, value: p.value })
+      .onConflict((oc) => oc.columns(['model_id', 'key']).doNothing())
+      .executeTakeFirst();
+    if (Number(res.numInsertedOrUpdatedRows ?? 0) > 0) continue;
+    const old = await db.selectFrom('logged_model_params').select('value').where('model_id', '=', modelId).where('key', '=', p.key).executeTakeFirst();
+    if (old && old.value !== p.value) {
+      throw MlflowError.invalidParameter(
+        `Changing param values is not allowed. Param with key='${p.key}' was already logged with value='${old.value}' for model ID='${modelId}'. Attempted logging new value '${p.value}'.`,
+      );
     }
   }
 }
@@ -159,6 +161,9 @@ const ATTRIBUTES: Record<string, keyof Row> = {
 };
 const ATTRIBUTE_PREFIXES = new Set(['', 'attribute', 'attributes', 'attr']);
 
+/** Lookup that ignores inherited properties, so a key such as `constructor` is simply unknown. */
+const own = <T>(map: Record<string, T>, k: string): T | undefined => (Object.hasOwn(map, k) ? map[k] : undefined);
+
 export interface LoggedModelSearch {
   dialect: Dialect;
   experimentIds: string[];
@@ -180,12 +185,11 @@ export async function searchLoggedModels(db: Db, q: LoggedModelSearch): Promise<
     const dir = o.ascending === false ? 'desc' : 'asc';
     const metric = /^metrics?\.(.+)$/.exec(o.field_name);
     if (metric) {
-      query = query.orderBy(
-        (eb) => eb.selectFrom('metrics').select((m) => m.fn.max('value').as('v')).where('metrics.model_id', '=', eb.ref('lm.model_id')).where('metrics.key', '=', metric[1]),
-        dir,
-      );
+      const best = sql`(select max(m.value) from metrics m where m.model_id = lm.model_id and m.key = ${metric[1]})`;
+      // Models without the metric sort last in both directions, on SQLite and PostgreSQL alike.
+      query = query.orderBy(sql`${best} is null`, 'asc').orderBy(best, dir);
     } else {
-      const col = ATTRIBUTES[o.field_name.replace(/^attributes?\./, '')];
+      const col = own(ATTRIBUTES, o.field_name.replace(/^attributes?\./, ''));
       if (!col) throw MlflowError.invalidParameter(`Invalid order_by field '${o.field_name}'`);
       query = query.orderBy(`lm.${col}`, dir);
     }
@@ -211,11 +215,11 @@ const CHILD_TABLES: Record<string, 'logged_model_tags' | 'logged_model_params' |
 /** One filter term as SQL: attributes compare columns; tags/params/metrics ask whether a matching child row exists. */
 function comparisonSql(eb: LmBuilder, dialect: Dialect, c: Comparison) {
   if (ATTRIBUTE_PREFIXES.has(c.prefix)) {
-    const col = ATTRIBUTES[c.key];
+    const col = own(ATTRIBUTES, c.key);
     if (!col) throw invalidComparison(c, `'${c.key}' is not a logged model attribute; use one of ${Object.keys(ATTRIBUTES).join(', ')}`);
     return NUMERIC_COLUMNS.has(col) ? numericCondition(dialect, `lm.${col}`, c, c.key) : stringCondition(dialect, `lm.${col}`, c, c.key);
   }
-  const table = CHILD_TABLES[c.prefix];
+  const table = own(CHILD_TABLES, c.prefix);
   if (!table) throw invalidComparison(c, `'${c.prefix}' is not a logged model entity; use attributes, tags, params or metrics`);
   const rows = eb
     .selectFrom(`${table} as sub` as 'metrics as sub')

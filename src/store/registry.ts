@@ -152,7 +152,7 @@ export async function getAliasVersion(db: Db, name: string, alias: string): Prom
   return row ? Number(row.version) : undefined;
 }
 
-/** Inserts or overwrites a tag; `table` picks the model-level or version-level tag table. */
+/** Inserts or overwrites a registered-model tag. */
 export async function upsertModelTag(db: Db, name: string, key: string, value: string): Promise<void> {
   await db
     .insertInto('registered_model_tags')
@@ -161,6 +161,7 @@ export async function upsertModelTag(db: Db, name: string, key: string, value: s
     .execute();
 }
 
+/** Inserts or overwrites a model-version tag. */
 export async function upsertVersionTag(db: Db, name: string, version: number, key: string, value: string): Promise<void> {
   await db
     .insertInto('model_version_tags')

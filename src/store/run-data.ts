@@ -76,7 +76,11 @@ export function validateBatch({ metrics, params, tags }: Batch): void {
   limit('tags', LIMITS.batchParamsTags, tags.length);
   limit('metrics, params, and tags', LIMITS.batchTotal, metrics.length + params.length + tags.length);
   const seen = new Set<string>();
-  const dupes = params.filter((p) => seen.has(p.key) || !seen.add(p.key)).map((p) => p.key);
+  const dupes: string[] = [];
+  for (const { key } of params) {
+    if (seen.has(key)) dupes.push(key);
+    seen.add(key);
+  }
   if (dupes.length) {
     throw MlflowError.invalidParameter(
       `Duplicate parameter keys have been submitted: ${JSON.stringify(dupes)}. Please ensure the request contains only one param value per param key.`,

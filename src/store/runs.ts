@@ -73,26 +73,31 @@ async function selectByRun<T extends { run_uuid: string }>(ids: string[], query:
   return out;
 }
 
+/** Sorted by key in code-point order: the same on both dialects, whatever PostgreSQL's collation. */
+export function byKey<T extends { key: string }>(rows: T[]): T[] {
+  return rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
 /** Full runs for a page of ids, in the order given: one query per table, never one per run. */
 export async function getRuns(db: Db, runIds: string[]): Promise<Run[]> {
   if (runIds.length === 0) return [];
   const [runs, metrics, params, tags, datasets, modelInputs, outputs] = await Promise.all([
     selectByRun(runIds, (ids) => db.selectFrom('runs').selectAll().where('run_uuid', 'in', ids).execute()),
-    selectByRun(runIds, (ids) => db.selectFrom('latest_metrics').selectAll().where('run_uuid', 'in', ids).orderBy('key').execute()),
-    selectByRun(runIds, (ids) => db.selectFrom('params').selectAll().where('run_uuid', 'in', ids).orderBy('key').execute()),
-    selectByRun(runIds, (ids) => db.selectFrom('tags').selectAll().where('run_uuid', 'in', ids).orderBy('key').execute()),
+    selectByRun(runIds, (ids) => db.selectFrom('latest_metrics').selectAll().where('run_uuid', 'in', ids).execute()),
+    selectByRun(runIds, (ids) => db.selectFrom('params').selectAll().where('run_uuid', 'in', ids).execute()),
+    selectByRun(runIds, (ids) => db.selectFrom('tags').selectAll().where('run_uuid', 'in', ids).execute()),
     selectByRun(runIds, (ids) => db.selectFrom('run_inputs').selectAll().where('run_uuid', 'in', ids).orderBy('name').execute()),
     selectByRun(runIds, (ids) => db.selectFrom('run_model_inputs').selectAll().where('run_uuid', 'in', ids).orderBy('model_id').execute()),
     selectByRun(runIds, (ids) => db.selectFrom('run_outputs').selectAll().where('run_uuid', 'in', ids).orderBy('step').execute()),
   ]);
-  const kv = (rows: { key: string; value: string }[] | undefined) => (rows ?? []).map(({ key, value }) => ({ key, value }));
+  const kv = (rows: { key: string; value: string }[] | undefined) => byKey(rows ?? []).map(({ key, value }) => ({ key, value }));
   return runIds.flatMap((id): Run[] => {
     const row = runs.get(id)?.[0];
     if (!row) return [];
     return [
       {
         info: runRowToInfo(row),
-        data: { metrics: (metrics.get(id) ?? []).map(metricRowToMetric), params: kv(params.get(id)), tags: kv(tags.get(id)) },
+        data: { metrics: byKey(metrics.get(id) ?? []).map(metricRowToMetric), params: kv(params.get(id)), tags: kv(tags.get(id)) },
         inputs: {
           dataset_inputs: (datasets.get(id) ?? []).map((d) => ({
             tags: JSON.parse(d.tags) as { key: string; value: string }[],
@@ -156,7 +161,8 @@ export async function createRun(db: Db, input: NewRun): Promise<Run> {
       deleted_time: null,
     };
     await trx.insertInto('runs').values(row).execute();
-    const tagRows = [...tags].map(([key, value]) => ({ run_uuid: runId, key, value }));
+    // Sorted as getRuns answers, so create and get return identical runs.
+    const tagRows = byKey([...tags].map(([key, value]) => ({ run_uuid: runId, key, value })));
     await trx.insertInto('tags').values(tagRows).execute();
     return {
       info: runRowToInfo(row),

@@ -196,10 +196,26 @@ export async function deleteTraces(
   const ids = (await q.execute()).map((r) => r.trace_id);
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
-    // INTEGRATE deleteTraceSpans(db, chunk);
+    await deleteSpans(db, chunk);
     for (const table of ['trace_tags', 'trace_metadata', 'assessments', 'trace_info'] as const) {
       await db.deleteFrom(table).where('trace_id', 'in', chunk).execute();
     }
   }
   return ids.length;
+}
+
+/**
+ * Span rows of the given traces, and the payload rows no span points at any more. A payload row
+ * holds one ingest request's spans, possibly of other traces too; such a row stays while any of
+ * its spans does (src/store/spans.ts offers no delete, so this follows migration 0003's layout).
+ */
+async function deleteSpans(db: Db, traceIds: string[]): Promise<void> {
+  const payloadIds = (await db.selectFrom('spans').select('payload_id').distinct().where('trace_id', 'in', traceIds).execute()).map((r) => Number(r.payload_id));
+  await db.deleteFrom('spans').where('trace_id', 'in', traceIds).execute();
+  for (let i = 0; i < payloadIds.length; i += 500) {
+    const chunk = payloadIds.slice(i, i + 500);
+    const kept = new Set((await db.selectFrom('spans').select('payload_id').distinct().where('payload_id', 'in', chunk).execute()).map((r) => Number(r.payload_id)));
+    const orphans = chunk.filter((id) => !kept.has(id));
+    if (orphans.length) await db.deleteFrom('span_payloads').where('payload_id', 'in', orphans).execute();
+  }
 }

@@ -6,6 +6,7 @@ import { BasicTracerProvider, BatchSpanProcessor, type BufferConfig, type SpanPr
 import { resolveCaptureContent, resolveConnection, type ConnectionOptions, type ResolvedConnection } from './config.js';
 import { resolveExperimentId } from './experiment.js';
 import { createRestClient, type RestClient } from './http.js';
+import { LinkingExporter } from './linking-exporter.js';
 import { FanOutSpanProcessor, RedactingSpanProcessor, type RedactHook } from './processors.js';
 import { configureSdk, TRACER_NAME } from './state.js';
 
@@ -27,6 +28,7 @@ interface Session {
   client: RestClient;
   processor: SpanProcessor;
   provider?: BasicTracerProvider;
+  linker?: LinkingExporter;
   experimentId(): Promise<string>;
 }
 
@@ -63,7 +65,8 @@ export function init(options: InitOptions = {}): void {
     ensureContextManager();
     const client = createRestClient(conn);
     const experimentId = memoizeSuccess(() => resolveExperimentId(client, conn));
-    const processors = options.spanProcessors ?? [defaultProcessor(conn, experimentId, options.batch)];
+    const linker = options.spanProcessors ? undefined : new LinkingExporter(otlpExporter(conn, experimentId), client);
+    const processors = options.spanProcessors ?? [new BatchSpanProcessor(linker!, options.batch)];
     const fanOut = processors.length === 1 ? processors[0] : new FanOutSpanProcessor(processors);
     const processor = options.redact ? new RedactingSpanProcessor(fanOut, options.redact) : fanOut;
     const resource = resourceFromAttributes({ 'service.name': options.serviceName ?? 'glassbox-app' });
@@ -74,32 +77,46 @@ export function init(options: InitOptions = {}): void {
       provider = new BasicTracerProvider({ resource, spanProcessors: [processor] });
       configureSdk({ tracer: provider.getTracer(TRACER_NAME), captureContent });
     }
-    session = { conn, client, processor, provider, experimentId };
+    session = { conn, client, processor, provider, linker, experimentId };
+    // A script that ends without calling flush() still delivers its spans: 'beforeExit' fires when
+    // the event loop drains; once, so the export's own I/O cannot re-trigger it forever.
+    process.removeListener('beforeExit', flushBeforeExit);
+    process.once('beforeExit', flushBeforeExit);
   } catch (err) {
     console.warn(`${(err as Error).message} (tracing stays disabled)`);
   }
 }
 
-function defaultProcessor(conn: ResolvedConnection, experimentId: () => Promise<string>, batch?: BufferConfig): SpanProcessor {
-  const exporter = new OTLPTraceExporter({
+function otlpExporter(conn: ResolvedConnection, experimentId: () => Promise<string>): OTLPTraceExporter {
+  return new OTLPTraceExporter({
     url: `${conn.trackingUri}/v1/traces`,
     timeoutMillis: conn.timeoutMs,
     // Resolved on each export, so init() stays synchronous and a server that was down at start-up
     // is picked up once it is reachable.
     headers: async () => ({ ...conn.headers, 'x-mlflow-experiment-id': await experimentId() }),
   });
-  return new BatchSpanProcessor(exporter, batch);
 }
 
-/** Caches a successful result; a failure is reported once per attempt and retried next time. */
+/**
+ * Caches a successful result; a failure is retried on the next call (the next export) and warned
+ * about once until it succeeds, so a server that is down does not flood the console.
+ */
 function memoizeSuccess(fn: () => Promise<string>): () => Promise<string> {
   let pending: Promise<string> | undefined;
+  let warned = false;
   return () => {
-    pending ??= fn().catch((err: Error) => {
-      pending = undefined;
-      console.warn(`glassbox: could not resolve the experiment: ${err.message}`);
-      throw err;
-    });
+    pending ??= fn().then(
+      (id) => {
+        warned = false;
+        return id;
+      },
+      (err: Error) => {
+        pending = undefined;
+        if (!warned) console.warn(`glassbox: could not resolve the experiment: ${err.message}`);
+        warned = true;
+        throw err;
+      },
+    );
     return pending;
   };
 }
@@ -110,6 +127,10 @@ function attachToGlobalProvider(processor: SpanProcessor): boolean {
   if (typeof delegate.addSpanProcessor !== 'function') return false;
   delegate.addSpanProcessor(processor);
   return true;
+}
+
+function flushBeforeExit(): void {
+  void flush();
 }
 
 const probeKey = createContextKey('glassbox.probe');
@@ -154,6 +175,7 @@ async function flushSession(s: Session | undefined): Promise<void> {
   await Promise.all([...flushHooks].map((h) => h().catch((err) => diag.warn('glassbox: run flush failed', err))));
   try {
     await s?.processor.forceFlush();
+    await s?.linker?.drain();
   } catch (err) {
     diag.warn('glassbox: span flush failed', err);
   }
@@ -172,6 +194,7 @@ export async function shutdown(): Promise<void> {
   if (!s) return;
   // Detach first, so an init() racing this shutdown keeps its own new session.
   session = undefined;
+  process.removeListener('beforeExit', flushBeforeExit);
   configureSdk({ tracer: trace.getTracer(TRACER_NAME) });
   await flushSession(s);
   try {

@@ -106,6 +106,14 @@ function end(span: Span): void {
 /**
  * The handle `withSpan` passes to its callback: set inputs, outputs and attributes in MLflow's
  * vocabulary without touching OTel directly. Every method is safe to call on a non-recording span.
+ *
+ * @example
+ * ```ts
+ * await withSpan('rerank', { spanType: 'RERANKER' }, async (span) => {
+ *   span.setInputs({ candidates: docs.length });
+ *   span.setOutputs(top3);
+ * });
+ * ```
  */
 export class GlassboxSpan {
   constructor(readonly otelSpan: Span) {}

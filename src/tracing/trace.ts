@@ -40,7 +40,7 @@ export function trace<F extends (...args: any[]) => any>(fn: F, opts: TraceOptio
   const traced = function (this: unknown, ...args: unknown[]) {
     const started = startSpan(name, { spanType: opts.spanType, attributes: opts.attributes, functionName: fn.name || name });
     if (!started) return fn.apply(this, args);
-    recordInputs(started.span, inputsFromArgs(fn, args));
+    if (started.span.isRecording()) recordInputs(started.span, inputsFromArgs(fn, args));
     return runInSpan(started.span, started.ctx, () => fn.apply(this, args));
   };
   Object.defineProperty(traced, 'name', { value: fn.name });

@@ -32,6 +32,14 @@ for (const dialect of DIALECTS) {
       expect(e).toEqual({ status: 404, error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'Registered Model with name=nope-404 not found' });
     });
 
+    test('the same API answers under /ajax-api (used by the web UI) and a missing name parameter is 400', async () => {
+      const name = uniqueName('model');
+      await call(s, S.RegisteredModelResponse, 'POST', '/registered-models/create', { name });
+      const r = await s.api('GET', `/ajax-api/2.0/mlflow/registered-models/get?name=${name}`);
+      expect(r.body.registered_model.name).toBe(name);
+      expect(await callError(s, 'GET', '/registered-models/get')).toMatchObject({ status: 400, error_code: 'INVALID_PARAMETER_VALUE' });
+    });
+
     test.for([
       ['an empty name', ''],
       ['a name with a slash', 'a/b'],

@@ -57,8 +57,9 @@ async function seedRun(store: Store, r: RunSpec): Promise<void> {
     })
     .execute();
   for (const [key, value] of Object.entries(r.metrics ?? {})) {
-    // NaN is NULL on SQLite (which cannot store it) and native on PostgreSQL, as the writers store it.
-    const stored = Number.isNaN(value) && store.dialect === 'sqlite' ? null : value;
+    // NaN is NULL on SQLite (which cannot store it). PostgreSQL can hold either form, so f1 uses NULL
+    // (what src/store/metrics.ts writes) and loss a native NaN, and both must behave the same.
+    const stored = Number.isNaN(value) && (store.dialect === 'sqlite' || key === 'f1') ? null : value;
     await store.db
       .insertInto('latest_metrics')
       .values({ run_uuid: id, key, value: stored, timestamp: r.start, step: 0, model_id: null, dataset_name: null, dataset_digest: null })

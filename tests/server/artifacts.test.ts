@@ -81,6 +81,17 @@ for (const dialect of DIALECTS) {
       expect((await s.api('GET', `${PROXY}/${dir}/a.txt`)).text).toBe('two');
     });
 
+    test('uploading onto a folder, or under a file, is 400 rather than a server error', async () => {
+      const dir = unique();
+      await put(`${dir}/folder/inside.txt`, 'x');
+      await put(`${dir}/file.txt`, 'x');
+      for (const path of [`${dir}/folder`, `${dir}/file.txt/child.txt`]) {
+        const r = await put(path, 'y');
+        expect(r.status, path).toBe(400);
+        expect(r.body.error_code).toBe('INVALID_PARAMETER_VALUE');
+      }
+    });
+
     test('downloading a missing artifact is a JSON 404 RESOURCE_DOES_NOT_EXIST', async () => {
       const r = await s.api('GET', `${PROXY}/${unique()}/missing.txt`);
       expect(r.status).toBe(404);
@@ -165,6 +176,16 @@ for (const dialect of DIALECTS) {
       expect(r.status).toBe(400);
       expect(r.body.error_code).toBe('INVALID_PARAMETER_VALUE');
       expect(existsSync(join(s.dir, 'escape.txt'))).toBe(false);
+    });
+
+    test('a path that normalizes to the root itself can neither be deleted nor written', async () => {
+      await put(`${unique()}/keep.txt`, 'x');
+      for (const method of ['DELETE', 'PUT']) {
+        const r = await s.api(method, `${PROXY}/.%2f`, method === 'PUT' ? 'x' : undefined);
+        expect(r.status, method).toBe(400);
+        expect(r.body.error_code).toBe('INVALID_PARAMETER_VALUE');
+      }
+      expect((await s.api('GET', `${PROXY}?path=`)).body.files.length).toBeGreaterThan(0);
     });
 
     test.for(['..', '../..', '/etc', 'a/%2e%2e/%2e%2e'])('listing ?path=%s is refused with 400', async (path) => {

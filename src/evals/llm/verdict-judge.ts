@@ -7,6 +7,9 @@ import { judgeFailure } from './common.js';
 /**
  * Shared body of single-verdict judges (answer relevance, correctness): the reply's verdict must be
  * one of the template's labels, and the score is that label's value.
+ *
+ * @example
+ * await askVerdict(judge, correctnessTemplate, { question, expected_answer, answer }); // { label: 'correct', score: 1, … }
  */
 export async function askVerdict(judge: Judge, template: JudgeTemplate, vars: Record<string, string>): Promise<EvaluationResult> {
   const labels = Object.keys(template.labels ?? {}) as [string, ...string[]];

@@ -29,7 +29,12 @@ export function renderTemplate(messages: JudgeMessage[], vars: Record<string, st
   }));
 }
 
-/** Numbers the chunks `[1] …` so per-chunk verdicts can refer to them by rank. */
+/**
+ * Numbers the chunks `[1] …` so per-chunk verdicts can refer to them by rank.
+ *
+ * @example
+ * formatContext([{ content: 'a' }, { content: 'b' }]); // '[1] a\n[2] b'
+ */
 export function formatContext(chunks: { content: string }[]): string {
   return chunks.map((c, i) => `[${i + 1}] ${c.content}`).join('\n');
 }

@@ -36,6 +36,12 @@ export interface NormalizedSpan {
   user?: string;
   /** Sent by an MLflow SDK (only those earn the trace-name tag). */
   fromMlflow: boolean;
+  /**
+   * True when mlflow.spanInputs/spanOutputs were derived here from another vocabulary's attributes
+   * (a copy of input.value, gen_ai.input.messages…): the store leaves these copies out of the
+   * payload and `withDerivedInputsOutputs` adds them back on read, halving payload bytes.
+   */
+  derivedIo: { inputs: boolean; outputs: boolean } | null;
 }
 
 export interface NormalizedGroup {
@@ -130,6 +136,7 @@ export function normalizeSpan(s: OtlpSpan): NormalizedSpan {
     events: s.events,
     links: s.links,
     fromMlflow: isMlflowSpan(attrs),
+    derivedIo: null,
     ...sem,
     ...(cost ? { cost } : {}),
   };
@@ -138,7 +145,7 @@ export function normalizeSpan(s: OtlpSpan): NormalizedSpan {
 }
 
 /** MLflow's own attributes win, then OpenInference, then GenAI, field by field. */
-function understand(attrs: Attributes, events: OtlpEvent[]): SpanSemantics {
+export function understand(attrs: Attributes, events: OtlpEvent[]): SpanSemantics {
   const merged: SpanSemantics = {};
   for (const sem of [mlflowVocabulary(attrs), openInferenceVocabulary(attrs), genAiVocabulary(attrs, events)]) {
     for (const k in sem) {
@@ -156,10 +163,30 @@ function addMlflowAttributes(s: NormalizedSpan): void {
   };
   put('mlflow.traceRequestId', s.traceId);
   if (s.spanType !== 'UNKNOWN') put('mlflow.spanType', s.spanType);
+  const inputs = s.inputs !== undefined && !('mlflow.spanInputs' in a);
+  const outputs = s.outputs !== undefined && !('mlflow.spanOutputs' in a);
+  s.derivedIo = inputs || outputs ? { inputs, outputs } : null;
   put('mlflow.spanInputs', s.inputs);
   put('mlflow.spanOutputs', s.outputs);
   if (s.usage) put('mlflow.chat.tokenUsage', { ...s.usage });
   put('mlflow.llm.model', s.model);
   put('mlflow.llm.provider', s.provider);
   if (s.cost) put('mlflow.llm.cost', { ...s.cost });
+}
+
+/** The stored attributes without the derived input/output copies (see NormalizedSpan.derivedIo). */
+export function storedAttributes(s: NormalizedSpan): Attributes {
+  if (!s.derivedIo) return s.attributes;
+  const out: Attributes = { ...s.attributes };
+  if (s.derivedIo.inputs) delete out['mlflow.spanInputs'];
+  if (s.derivedIo.outputs) delete out['mlflow.spanOutputs'];
+  return out;
+}
+
+/** Re-adds derived mlflow.spanInputs/spanOutputs to attributes read back from the store. */
+export function withDerivedInputsOutputs(attrs: Attributes, events: OtlpEvent[]): Attributes {
+  const sem = understand(attrs, events);
+  if (sem.inputs !== undefined && !('mlflow.spanInputs' in attrs)) attrs['mlflow.spanInputs'] = sem.inputs;
+  if (sem.outputs !== undefined && !('mlflow.spanOutputs' in attrs)) attrs['mlflow.spanOutputs'] = sem.outputs;
+  return attrs;
 }

@@ -1,6 +1,6 @@
 /** ExportTraceServiceResponse { ExportTracePartialSuccess partial_success = 1 { int64 rejected_spans = 1; string error_message = 2; } }. */
-export function encodeExportResponse(rejected: number, message: string): Uint8Array {
-  if (rejected === 0) return new Uint8Array(0);
+export function encodeExportResponse(rejected: number, message: string): Uint8Array<ArrayBuffer> {
+  if (rejected === 0) return new Uint8Array(new ArrayBuffer(0));
   const msg = Buffer.from(message, 'utf8');
   const inner = [0x08, ...varint(rejected), 0x12, ...varint(msg.length), ...msg];
   return Uint8Array.from([0x0a, ...varint(inner.length), ...inner]);

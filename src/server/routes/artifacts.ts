@@ -46,7 +46,7 @@ export function artifactRoutes(deps: AppDeps) {
   return new Hono()
     .get('/artifacts', async (c) => {
       const { path = '' } = readQuery(c, ListProxyArtifactsRequest);
-      const { abs } = await safeArtifactPath(root, path);
+      const { abs } = await safeArtifactPath(root, path, true);
       const files = await listFolder(root, abs, '');
       return c.json((files?.length ? { files } : {}) satisfies ListProxyArtifactsResponse);
     })

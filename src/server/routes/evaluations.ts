@@ -1,6 +1,45 @@
 import { Hono } from 'hono';
+import { z } from 'zod';
+import { runEvaluationJob, StartEvaluationRequest } from '../../evals/job.js';
+import { createJob, experimentIsActive, getJob, jobResults, jobRowToJob, listJobs, type EvaluationJob } from '../../store/evaluations.js';
 import type { AppDeps } from '../deps.js';
+import { MlflowError } from '../errors.js';
+import { readJson, readQuery } from '../validate.js';
 
-export function evaluationsRoutes(_deps: AppDeps) {
-  return new Hono();
+const ListEvaluationsRequest = z.object({
+  experiment_id: z.string().optional(),
+  max_results: z.coerce.number().int().min(1).max(1000).default(100),
+});
+const GetEvaluationRequest = z.object({ include_results: z.string().optional() });
+
+/**
+ * Evaluation jobs (mounted at /api/{2.0,3.0}/glassbox and /ajax-api/…): start one, poll it, list
+ * them. A job runs in this process and goes through the server's own REST API, exactly as
+ * `glassbox evaluate` would from outside.
+ */
+export function evaluationsRoutes(deps: AppDeps) {
+  const { db } = deps.store;
+  return new Hono()
+    .post('/evaluations', async (c) => {
+      const req = await readJson(c, StartEvaluationRequest);
+      if (!(await experimentIsActive(db, req.experiment_id))) {
+        throw MlflowError.notFound(`No active experiment with id=${req.experiment_id}`);
+      }
+      const job = await createJob(db, req.experiment_id, req);
+      const ctx = { db, baseUrl: new URL(c.req.url).origin, authorization: c.req.header('authorization') };
+      void runEvaluationJob(ctx, job, req);
+      return c.json({ job: jobRowToJob(job) } satisfies { job: EvaluationJob });
+    })
+    .get('/evaluations', async (c) => {
+      const q = readQuery(c, ListEvaluationsRequest);
+      const rows = await listJobs(db, { experimentId: q.experiment_id, limit: q.max_results });
+      return c.json({ jobs: rows.map(jobRowToJob) });
+    })
+    .get('/evaluations/:id', async (c) => {
+      const q = readQuery(c, GetEvaluationRequest);
+      const row = await getJob(db, c.req.param('id'));
+      if (!row) throw MlflowError.notFound(`Evaluation job with id=${c.req.param('id')} not found`);
+      const withResults = q.include_results?.toLowerCase() === 'true';
+      return c.json({ job: jobRowToJob(row), ...(withResults ? { results: await jobResults(db, row.job_id) } : {}) });
+    });
 }

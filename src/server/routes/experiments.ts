@@ -62,8 +62,8 @@ export function experimentsRoutes({ store }: AppDeps) {
     })
     .post('/experiments/create', async (c) => {
       const req = await readJson(c, CreateExperimentRequest);
-      if (req.artifact_location && /[#;?]/.test(req.artifact_location)) {
-        throw MlflowError.invalidParameter("'artifact_location' URL can't include fragments, params or a query string.");
+      if (req.artifact_location && /[#;]/.test(req.artifact_location)) {
+        throw MlflowError.invalidParameter("'artifact_location' URL can't include fragments or params.");
       }
       const experiment_id = await createExperiment(db, req);
       return c.json({ experiment_id } satisfies CreateExperimentResponse);

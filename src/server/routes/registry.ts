@@ -109,7 +109,7 @@ export function registryRoutes(deps: AppDeps) {
       const req = readQuery(c, S.ModelVersionRef);
       const { model_version } = await version(req.name, req.version);
       if (!model_version.source) throw MlflowError.invalidParameter(`Model version ${req.name}/${req.version} has no source to download.`);
-      return c.json({ artifact_uri: model_version.source });
+      return c.json({ artifact_uri: model_version.source } satisfies S.DownloadUriResponse);
     })
     .post('/model-versions/set-tag', async (c) => {
       const req = await readJson(c, S.SetModelVersionTagRequest);

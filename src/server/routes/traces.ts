@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { Store } from '../../store/db.js';
 import { searchTraces } from '../../store/search-traces.js';
+import { getTraceSpans, toOtelSpanJson } from '../../store/spans.js';
 import {
   deleteTraces,
   deleteTraceTag,
@@ -16,18 +17,24 @@ import {
 } from '../../store/traces.js';
 import type { AppDeps } from '../deps.js';
 import { MlflowError } from '../errors.js';
-import type { TraceInfoV3 } from '../schemas/traces.js';
 import {
   BatchGetTraceInfosRequest,
+  type BatchGetTraceInfosResponse,
   BatchGetTracesQuery,
+  type BatchGetTracesResponse,
   DeleteTracesRequest,
+  type DeleteTracesResponse,
   DeleteTraceTagRequest,
   GetTraceQuery,
+  type GetTraceResponse,
   LinkPromptsToTraceRequest,
   LinkTracesToRunRequest,
   SearchTracesV3Request,
+  type SearchTracesV3Response,
   SetTraceTagRequest,
   StartTraceV3Request,
+  type TraceInfoResponse,
+  type TraceInfoV3,
 } from '../schemas/traces.js';
 import { readJson, readQuery } from '../validate.js';
 
@@ -43,17 +50,17 @@ export function tracesRoutes(deps: AppDeps) {
       const experimentIds = searchExperimentIds(req.locations, req.experiment_ids);
       const page = await searchTraces(store, { experimentIds, filter: req.filter, maxResults: req.max_results ?? 100, orderBy: req.order_by, pageToken: req.page_token });
       const traces = await traceInfosFromRows(db, page.rows);
-      return c.json({ traces, ...(page.nextPageToken && { next_page_token: page.nextPageToken }) });
+      return c.json({ traces, ...(page.nextPageToken && { next_page_token: page.nextPageToken }) } satisfies SearchTracesV3Response);
     })
     .post('/traces/batchGetInfos', async (c) => {
       const req = await readJson(c, BatchGetTraceInfosRequest);
-      return c.json({ trace_infos: await getTraceInfos(db, req.trace_ids) });
+      return c.json({ trace_infos: await getTraceInfos(db, req.trace_ids) } satisfies BatchGetTraceInfosResponse);
     })
     .get('/traces/batchGet', async (c) => {
       const req = readQuery(c, BatchGetTracesQuery);
       const infos = await getTraceInfos(db, req.trace_ids);
       const traces = await Promise.all(infos.map(async (info) => ({ trace_info: info, spans: await spansJson(store, info.trace_id) })));
-      return c.json({ traces });
+      return c.json({ traces } satisfies BatchGetTracesResponse);
     })
     .get('/traces/get', async (c) => {
       const req = readQuery(c, GetTraceQuery);
@@ -64,7 +71,7 @@ export function tracesRoutes(deps: AppDeps) {
       if (spans.length === 0 || (!req.allow_partial && spans.length < expectedSpans(info))) {
         throw MlflowError.notFound(`Trace with ID '${req.trace_id}' is not fully exported yet: its spans are not in the tracking store.`);
       }
-      return c.json({ trace: { trace_info: (await getTraceInfo(db, req.trace_id)) ?? info, spans } });
+      return c.json({ trace: { trace_info: (await getTraceInfo(db, req.trace_id)) ?? info, spans } } satisfies GetTraceResponse);
     })
     .post('/traces/delete-traces', async (c) => {
       const req = await readJson(c, DeleteTracesRequest);
@@ -73,7 +80,7 @@ export function tracesRoutes(deps: AppDeps) {
       if (byTime === byIds) throw MlflowError.invalidParameter('Exactly one of max_timestamp_millis and request_ids must be specified.');
       if (req.max_traces !== undefined && !byTime) throw MlflowError.invalidParameter('max_traces can only be used together with max_timestamp_millis.');
       const deleted = await db.transaction().execute((trx) => deleteTraces(trx, req));
-      return c.json({ traces_deleted: deleted });
+      return c.json({ traces_deleted: deleted } satisfies DeleteTracesResponse);
     })
     .post('/traces/link-to-run', async (c) => {
       const req = await readJson(c, LinkTracesToRunRequest);
@@ -97,7 +104,7 @@ export function tracesRoutes(deps: AppDeps) {
         throw MlflowError.invalidParameter(`The experiment ${experimentId} must be in the 'active' state. Current state is ${experiment.lifecycle_stage}.`);
       }
       await db.transaction().execute((trx) => startTrace(trx, info, Number(experiment.experiment_id), experiment.artifact_location));
-      return c.json({ trace: { trace_info: (await getTraceInfo(db, info.trace_id))! } });
+      return c.json({ trace: { trace_info: (await getTraceInfo(db, info.trace_id))! } } satisfies TraceInfoResponse);
     })
     .patch('/traces/:trace_id/tags', async (c) => {
       const req = await readJson(c, SetTraceTagRequest);
@@ -119,7 +126,7 @@ export function tracesRoutes(deps: AppDeps) {
     .get('/traces/:trace_id', async (c) => {
       const info = await getTraceInfo(db, c.req.param('trace_id'));
       if (!info) throw traceNotFound(c.req.param('trace_id'));
-      return c.json({ trace: { trace_info: info } });
+      return c.json({ trace: { trace_info: info } } satisfies TraceInfoResponse);
     });
 }
 
@@ -131,7 +138,7 @@ function searchExperimentIds(locations: { mlflow_experiment?: { experiment_id: s
 }
 
 async function spansJson(store: Store, traceId: string): Promise<Record<string, unknown>[]> {
-  void store; void traceId; return []; // INTEGRATE
+  return (await getTraceSpans(store, traceId)).map(toOtelSpanJson);
 }
 
 /** Span count the client declared in metadata mlflow.trace.sizeStats (0 when unknown). */

@@ -23,7 +23,11 @@ export const AssessmentError = z.object({
 export const SerializedValue = z.object({ serialization_format: z.string(), value: z.string() });
 
 /** An assessment as clients send it (CreateAssessment, UpdateAssessment, inside StartTraceV3). */
-export const AssessmentInput = z.object({
+/** Optional fields sent as JSON null (hand-written clients) mean "not set", as in protobuf JSON. */
+export const dropNulls = (v: unknown) =>
+  v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null)) : v;
+
+const AssessmentFields = z.object({
   assessment_id: z.string().optional(),
   assessment_name: z.string().min(1).optional(),
   trace_id: z.string().optional(),
@@ -41,6 +45,7 @@ export const AssessmentInput = z.object({
   /** Deprecated top-level error; folded into feedback.error. */
   error: AssessmentError.optional(),
 });
+export const AssessmentInput = z.preprocess(dropNulls, AssessmentFields);
 export type AssessmentInput = z.infer<typeof AssessmentInput>;
 
 /** An assessment as the server returns it (mlflow-protocol.md §6.1). */
@@ -62,7 +67,7 @@ export const Assessment = z.object({
 });
 export type Assessment = z.infer<typeof Assessment>;
 
-export const CreateAssessmentRequest = z.object({ assessment: AssessmentInput.extend({ assessment_name: z.string().min(1) }) });
+export const CreateAssessmentRequest = z.object({ assessment: z.preprocess(dropNulls, AssessmentFields.extend({ assessment_name: z.string().min(1) })) });
 export type CreateAssessmentRequest = z.infer<typeof CreateAssessmentRequest>;
 
 export const AssessmentResponse = z.object({ assessment: Assessment });

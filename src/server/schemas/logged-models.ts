@@ -10,8 +10,8 @@ export const LoggedModelStatus = z
   .transform((v) => (typeof v === 'number' ? STATUSES[v] : v));
 export type LoggedModelStatus = z.infer<typeof LoggedModelStatus>;
 
-/** Ids arrive as JSON strings from the client, but a number is the same id. */
-const IdString = z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String);
+/** Experiment ids are decimal strings on the wire; a JSON number is the same id. */
+const IdString = z.union([z.string().regex(/^\d+$/, 'must be a decimal experiment id'), z.number().int().nonnegative()]).transform(String);
 
 export const CreateLoggedModelRequest = z.object({
   experiment_id: IdString,

@@ -104,6 +104,7 @@ export const SearchModelVersionsResponse = z.object({
 });
 export type SearchModelVersionsResponse = z.infer<typeof SearchModelVersionsResponse>;
 export const DownloadUriResponse = z.object({ artifact_uri: z.string() });
+export type DownloadUriResponse = z.infer<typeof DownloadUriResponse>;
 
 export const SetRegisteredModelAliasRequest = z.object({ name: Name, alias: z.string(), version: VersionParam });
 export const AliasRef = z.object({ name: Name, alias: z.string() });

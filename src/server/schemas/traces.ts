@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Assessment, AssessmentInput, Timestamp } from './assessments.js';
+import { Assessment, AssessmentInput, dropNulls, Timestamp } from './assessments.js';
 import { Bool, Int64 } from './common.js';
 
 /** google.protobuf.Duration in JSON ("0.532s"); converted to whole milliseconds. */
@@ -7,7 +7,7 @@ export const Duration = z.union([
   z.number().transform((v) => Math.round(v)),
   z
     .string()
-    .regex(/^-?\d+(\.\d+)?s$/, 'must be a duration such as "0.532s"')
+    .regex(/^-?\d+(\.\d+)?(e[-+]?\d+)?s$/i, 'must be a duration such as "0.532s"')
     .transform((v) => Math.round(Number(v.slice(0, -1)) * 1000)),
 ]);
 
@@ -22,7 +22,7 @@ export const TraceLocation = z.object({
 });
 
 /** TraceInfoV3 as clients send it in StartTraceV3 (the Python client and the TS SDK). */
-export const TraceInfoV3Input = z.object({
+export const TraceInfoV3Input = z.preprocess(dropNulls, z.object({
   trace_id: z.string().regex(/^[\w.:-]{1,128}$/, 'must be an id such as tr-<32 hex>'),
   client_request_id: z.string().optional(),
   trace_location: TraceLocation,
@@ -34,7 +34,7 @@ export const TraceInfoV3Input = z.object({
   trace_metadata: z.record(z.string(), z.string()).optional(),
   tags: z.record(z.string(), z.string()).optional(),
   assessments: z.array(AssessmentInput).optional(),
-});
+}));
 export type TraceInfoV3Input = z.infer<typeof TraceInfoV3Input>;
 
 export const StartTraceV3Request = z.object({ trace: z.object({ trace_info: TraceInfoV3Input }) });
@@ -62,12 +62,15 @@ export type TraceInfoResponse = z.infer<typeof TraceInfoResponse>;
 /** A trace with its spans; spans are the OTLP protobuf-JSON form built by store/spans.ts. */
 export const TraceWithSpans = z.object({ trace_info: TraceInfoV3, spans: z.array(z.record(z.string(), z.unknown())) });
 export const GetTraceResponse = z.object({ trace: TraceWithSpans });
+export type GetTraceResponse = z.infer<typeof GetTraceResponse>;
 export const BatchGetTracesResponse = z.object({ traces: z.array(TraceWithSpans) });
+export type BatchGetTracesResponse = z.infer<typeof BatchGetTracesResponse>;
 
 export const GetTraceQuery = z.object({ trace_id: z.string().min(1), allow_partial: Bool.optional() });
 export const BatchGetTracesQuery = z.object({ trace_ids: z.array(z.string()).min(1).max(100) });
 export const BatchGetTraceInfosRequest = z.object({ trace_ids: z.array(z.string()).min(1).max(100) });
 export const BatchGetTraceInfosResponse = z.object({ trace_infos: z.array(TraceInfoV3) });
+export type BatchGetTraceInfosResponse = z.infer<typeof BatchGetTraceInfosResponse>;
 
 export const SearchTracesV3Request = z.object({
   locations: z.array(TraceLocation).optional(),
@@ -80,6 +83,7 @@ export const SearchTracesV3Request = z.object({
 });
 export type SearchTracesV3Request = z.infer<typeof SearchTracesV3Request>;
 export const SearchTracesV3Response = z.object({ traces: z.array(TraceInfoV3), next_page_token: z.string().optional() });
+export type SearchTracesV3Response = z.infer<typeof SearchTracesV3Response>;
 
 export const DeleteTracesRequest = z.object({
   experiment_id: z.union([z.string(), z.number()]).transform(String),
@@ -89,8 +93,9 @@ export const DeleteTracesRequest = z.object({
 });
 export type DeleteTracesRequest = z.infer<typeof DeleteTracesRequest>;
 export const DeleteTracesResponse = z.object({ traces_deleted: z.number().int() });
+export type DeleteTracesResponse = z.infer<typeof DeleteTracesResponse>;
 
-export const SetTraceTagRequest = z.object({ key: z.string().min(1).max(250), value: z.string().max(8000).default('') });
+export const SetTraceTagRequest = z.object({ key: z.string().min(1).max(250), value: z.string().default('') });
 export const DeleteTraceTagRequest = z.object({ key: z.string().min(1) });
 
 export const LinkTracesToRunRequest = z.object({

@@ -52,11 +52,11 @@ export interface TracesTables {
     end_time_ms: number | null;
     start_time_ns: string;
     end_time_ns: string | null;
+    payload_id: number;
   };
-  /** One JSON array of span payloads per trace per ingest request. */
+  /** One JSON array of span payloads per ingest request. */
   span_payloads: {
     payload_id: Generated<number>;
-    trace_id: string;
     payload: string;
   };
 }

@@ -113,21 +113,28 @@ interface ToolCallDraft {
 function chatAccumulator(): StreamAccumulator {
   let head: { id?: string; model?: string; created?: number; system_fingerprint?: string } = {};
   let usage: unknown;
-  const choices = new Map<number, { role: string; content: string; refusal?: string; tools: Map<number, ToolCallDraft>; finish_reason: string | null }>();
+  interface ChoiceDraft {
+    role: string;
+    content: string;
+    refusal?: string;
+    tools: Map<number, ToolCallDraft>;
+    finish_reason: string | null;
+  }
+  const choices = new Map<number, ChoiceDraft>();
   return {
     add(chunk) {
       if (!chunk || typeof chunk !== 'object') return;
       head = { id: head.id ?? chunk.id, model: head.model ?? chunk.model, created: head.created ?? chunk.created, system_fingerprint: head.system_fingerprint ?? chunk.system_fingerprint };
       if (chunk.usage) usage = chunk.usage;
       for (const c of chunk.choices ?? []) {
-        const entry = choices.get(c.index) ?? { role: 'assistant', content: '', tools: new Map(), finish_reason: null };
+        const entry: ChoiceDraft = choices.get(c.index) ?? { role: 'assistant', content: '', tools: new Map(), finish_reason: null };
         choices.set(c.index, entry);
         const d = c.delta ?? {};
         if (d.role) entry.role = d.role;
         if (typeof d.content === 'string') entry.content += d.content;
         if (typeof d.refusal === 'string') entry.refusal = (entry.refusal ?? '') + d.refusal;
         for (const tc of d.tool_calls ?? []) {
-          const t = entry.tools.get(tc.index) ?? { index: tc.index, type: 'function', function: { name: '', arguments: '' } };
+          const t: ToolCallDraft = entry.tools.get(tc.index) ?? { index: tc.index, type: 'function', function: { name: '', arguments: '' } };
           entry.tools.set(tc.index, t);
           if (tc.id) t.id = tc.id;
           if (tc.type) t.type = tc.type;

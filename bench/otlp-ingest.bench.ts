@@ -1,0 +1,192 @@
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { context, trace } from '@opentelemetry/api';
+import Database from 'better-sqlite3';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { loadConfig } from '../src/config.js';
+import { startServer } from '../src/main.js';
+import { createStore } from '../src/store/db.js';
+import { getTraceSpans } from '../src/store/spans.js';
+
+/**
+ * OTLP ingest throughput on SQLite: realistic agent traces (5 spans, ~1 KB of attributes each),
+ * protobuf batches of 100 spans encoded once with the official encoder (only trace ids are patched
+ * per request so every request is new data), 4 concurrent keep-alive clients for ~10 s against a
+ * server in a child process. Printed beside a same-run baseline of naive row-per-span inserts.
+ */
+const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000;
+const CLIENTS = 4;
+
+if (process.argv[2] === '--serve') {
+  const server = await startServer(loadConfig({ port: 0, backendStoreUri: `sqlite:///${process.argv[3]}`, artifactsDestination: join(process.argv[3], '..', 'artifacts'), serveUi: false }, {}));
+  process.send!({ port: server.port });
+  process.on('message', async () => {
+    await server.close();
+    process.send!({ maxRssMb: process.resourceUsage().maxRSS / 1024 }, () => process.exit(0));
+  });
+} else {
+  await main();
+}
+
+function agentSpans(traces: number): ReadableSpan[] {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': 'bench-agent' }), spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const tracer = provider.getTracer('bench', '1.0.0');
+  const question = 'Summarise the refund policy for order #1234 and tell me when the money arrives. '.repeat(3);
+  for (let t = 0; t < traces; t++) {
+    tracer.startActiveSpan('invoke_agent support-bot', { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'support-bot', 'input.value': question, 'output.value': 'Refunds arrive within 5 business days. '.repeat(4), 'session.id': `s-${t % 50}` } }, (root) => {
+      // BasicTracerProvider registers no context manager, so the parent is passed explicitly.
+      const parent = trace.setSpan(context.active(), root);
+      for (const [name, op] of [['chat gpt-4o-mini', 'chat'], ['execute_tool lookup_order', 'execute_tool'], ['chat gpt-4o-mini', 'chat'], ['embeddings', 'embeddings']] as const) {
+        const span = tracer.startSpan(name, {
+          attributes: {
+            'gen_ai.operation.name': op,
+            'gen_ai.request.model': 'gpt-4o-mini',
+            'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
+            'gen_ai.usage.input_tokens': 812,
+            'gen_ai.usage.output_tokens': 96,
+            'gen_ai.input.messages': JSON.stringify([{ role: 'system', parts: [{ type: 'text', content: 'You are a careful support assistant. '.repeat(6) }] }, { role: 'user', parts: [{ type: 'text', content: question }] }]),
+            'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'Your refund was issued yesterday. '.repeat(4) }] }]),
+            'server.address': 'api.openai.com',
+          },
+        }, parent);
+        span.end();
+      }
+      root.end();
+    });
+  }
+  return exporter.getFinishedSpans();
+}
+
+/** One encoded 100-span request plus the byte offsets of every trace id in it, to make new traces cheaply. */
+function template() {
+  const spans = agentSpans(20);
+  const bytes = Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!);
+  const offsets: number[] = [];
+  for (const id of new Set(spans.map((s) => s.spanContext().traceId))) {
+    const needle = Buffer.from(id, 'hex');
+    for (let at = bytes.indexOf(needle); at >= 0; at = bytes.indexOf(needle, at + 1)) offsets.push(at);
+  }
+  return { bytes, offsets, spansPerRequest: spans.length, attrBytes: spans.reduce((n, s) => n + JSON.stringify(s.attributes).length, 0) / spans.length };
+}
+
+function post(agent: http.Agent, port: number, body: Buffer): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path: '/v1/traces', method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length, 'x-mlflow-experiment-id': '0' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'glassbox-bench-'));
+  const dbFile = join(dir, 'bench.db');
+  const t = template();
+  if (process.env.BENCH_DUMP) { (await import('node:fs')).writeFileSync('/tmp/template.pb', t.bytes); (await import('node:fs')).writeFileSync('/tmp/template.offsets', JSON.stringify(t.offsets)); return; }
+  console.log(`workload: ${t.spansPerRequest} spans/request, 5 spans/trace, ~${Math.round(t.attrBytes)} B of attributes per span, ${t.bytes.length} B per request, ${CLIENTS} clients`);
+
+  const child = fork(fileURLToPath(import.meta.url), ['--serve', dbFile], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/benchprof'] : [])] });
+  const { port } = await new Promise<{ port: number }>((ok) => child.once('message', (m) => ok(m as { port: number })));
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
+  let counter = 1;
+  const nextBody = (traceWord?: number) => {
+    const b = Buffer.from(t.bytes);
+    const word = traceWord ?? counter++;
+    for (const at of t.offsets) b.writeUInt32BE(word, at);
+    return b;
+  };
+  // Warm-up, then measure.
+  for (let i = 0; i < 20; i++) await post(agent, port, nextBody());
+  let spans = 0;
+  let failures = 0;
+  const start = performance.now();
+  const deadline = start + DURATION_MS;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (performance.now() < deadline) {
+        const status = await post(agent, port, nextBody());
+        if (status === 200) spans += t.spansPerRequest;
+        else failures++;
+      }
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  const rate = spans / seconds;
+
+  // A 10,000-span trace, sent as 100 requests of 100 spans, then read back whole.
+  const bigTrace = bigTraceRequests(10_000);
+  for (const body of bigTrace.requests) if ((await post(agent, port, body)) !== 200) failures++;
+  agent.destroy();
+  child.send('stop');
+  const { maxRssMb } = await new Promise<{ maxRssMb: number }>((ok) => child.on('message', (m) => ok(m as { maxRssMb: number })));
+
+  const baseline = naiveBaseline(join(dir, 'naive.db'), t.attrBytes);
+  const store = createStore(`sqlite:///${dbFile}`);
+  const t0 = performance.now();
+  const got = await getTraceSpans(store, bigTrace.traceId);
+  const getMs = performance.now() - t0;
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+
+  console.log(`glassbox OTLP ingest : ${Math.round(rate).toLocaleString('en')} spans/s (${spans} spans in ${seconds.toFixed(1)} s, ${failures} failed requests)`);
+  console.log(`naive SQLite inserts : ${Math.round(baseline).toLocaleString('en')} rows/s (same run, same disk)`);
+  console.log(`ratio                : ${(rate / baseline).toFixed(2)}x   target: >= 25,000 spans/s and > baseline`);
+  console.log(`server peak RSS      : ${Math.round(maxRssMb)} MB`);
+  console.log(`getTraceSpans        : ${got.length} spans in ${getMs.toFixed(0)} ms`);
+  if (rate < 25_000 || rate < baseline) process.exitCode = 1;
+}
+
+/** One trace of n spans (a root and n-1 children, agent-like attributes) encoded as requests of 100 spans. */
+function bigTraceRequests(n: number): { traceId: string; requests: Buffer[] } {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': 'bench-agent' }), spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const tracer = provider.getTracer('bench', '1.0.0');
+  const attributes = { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.call.arguments': JSON.stringify({ query: 'refund policy '.repeat(30) }), 'gen_ai.tool.call.result': 'ok '.repeat(150) };
+  let traceId = '';
+  tracer.startActiveSpan('invoke_agent long-run', (root) => {
+    traceId = root.spanContext().traceId;
+    const parent = trace.setSpan(context.active(), root);
+    for (let i = 1; i < n; i++) tracer.startSpan(`step ${i}`, { attributes }, parent).end();
+    root.end();
+  });
+  const spans = exporter.getFinishedSpans();
+  const requests: Buffer[] = [];
+  for (let i = 0; i < spans.length; i += 100) requests.push(Buffer.from(ProtobufTraceSerializer.serializeRequest(spans.slice(i, i + 100))!));
+  return { traceId: `tr-${traceId}`, requests };
+}
+
+/** Naive design: one row per span with its attributes as JSON, indexes on trace id and (experiment, start). */
+function naiveBaseline(file: string, attrBytes: number): number {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec(`CREATE TABLE spans (trace_id TEXT NOT NULL, span_id TEXT NOT NULL, parent_span_id TEXT, experiment_id INTEGER NOT NULL, name TEXT NOT NULL,
+    start_time INTEGER NOT NULL, end_time INTEGER, status TEXT, attributes TEXT NOT NULL, PRIMARY KEY (trace_id, span_id));
+    CREATE INDEX spans_trace ON spans (trace_id); CREATE INDEX spans_exp_start ON spans (experiment_id, start_time);`);
+  const insert = db.prepare('INSERT INTO spans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const attrs = JSON.stringify({ payload: 'x'.repeat(Math.round(attrBytes)) });
+  const batch = db.transaction((n: number) => {
+    for (let i = 0; i < 100; i++) {
+      const trace = `tr-${(n * 20 + Math.floor(i / 5)).toString(16).padStart(32, '0')}`;
+      insert.run(trace, (i % 5).toString(16).padStart(16, '0'), i % 5 ? '0'.repeat(16) : null, 0, 'chat gpt-4o-mini', Date.now(), Date.now() + 5, 'OK', attrs);
+    }
+  });
+  let rows = 0;
+  const start = performance.now();
+  for (let n = 0; performance.now() - start < Math.min(DURATION_MS, 5000); n++) {
+    batch(n);
+    rows += 100;
+  }
+  const rate = rows / ((performance.now() - start) / 1000);
+  db.close();
+  return rate;
+}

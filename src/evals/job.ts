@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { evaluate } from './evaluate.js';
+import { createJudge } from './judge/judge.js';
+import { openAIJudgeClientFromSettings, resolveJudgeSettings, type JudgeClient } from './judge-client.js';
+import { needsJudge, SCORER_NAMES, scorersByName } from './scorers.js';
+import type { Db } from '../store/db.js';
+import { saveResults, updateJob, type JobRow } from '../store/evaluations.js';
+
+/** Body of POST /api/2.0/glassbox/evaluations. */
+export const StartEvaluationRequest = z.object({
+  experiment_id: z.string().min(1),
+  scorers: z.array(z.enum(SCORER_NAMES)).min(1),
+  filter: z.string().optional(),
+  judge_model: z.string().optional(),
+  concurrency: z.coerce.number().int().min(1).max(256).default(8),
+  requests_per_minute: z.coerce.number().positive().optional(),
+  sample: z.coerce.number().gt(0).max(1).optional(),
+  force: z.boolean().default(false),
+  run_name: z.string().optional(),
+  guidelines: z.array(z.string()).optional(),
+  k: z.coerce.number().int().min(1).default(5),
+});
+export type StartEvaluationRequest = z.infer<typeof StartEvaluationRequest>;
+
+export interface JobContext {
+  db: Db;
+  /** The server's own URL: the job reads traces and writes results through the REST API, like any client. */
+  baseUrl: string;
+  /** The caller's Authorization header, so the job may do what its caller may. */
+  authorization?: string;
+  /** Injected judge (tests); otherwise built from GLASSBOX_JUDGE_* / OPENAI_* at job start. */
+  judgeClient?: JudgeClient;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Runs one REST-started job to completion, recording progress (at most every 250 ms), each
+ * result row, and the final summary and run id. Never throws: failures end as status FAILED.
+ *
+ * @example
+ * void runEvaluationJob({ db, baseUrl: 'http://127.0.0.1:5000' }, job, request);
+ */
+export async function runEvaluationJob(ctx: JobContext, job: JobRow, req: StartEvaluationRequest): Promise<void> {
+  const { db } = ctx;
+  try {
+    await updateJob(db, job.job_id, { status: 'RUNNING' });
+    let judge;
+    let model: string | undefined;
+    if (needsJudge(req.scorers)) {
+      const settings = resolveJudgeSettings({ model: req.judge_model }, ctx.env ?? process.env);
+      model = settings.model;
+      judge = createJudge({ client: ctx.judgeClient ?? openAIJudgeClientFromSettings(settings), model, concurrency: req.concurrency, requestsPerMinute: req.requests_per_minute });
+    }
+    const scorers = scorersByName(req.scorers, { judge, k: req.k, guidelines: req.guidelines });
+    let lastWrite = 0;
+    const report = await evaluate({
+      tracking: { trackingUri: ctx.baseUrl, authorization: ctx.authorization, experiment: req.experiment_id, filter: req.filter, runName: req.run_name },
+      scorers,
+      concurrency: req.concurrency,
+      force: req.force,
+      sample: req.sample,
+      jobId: job.job_id,
+      params: model ? { judge_model: model } : {},
+      onRows: (rows) =>
+        saveResults(
+          db,
+          job.job_id,
+          rows.map((r) => ({ trace_id: r.id, scorer: r.scorer, score: r.score, label: r.label, passed: r.passed, error: r.error, judge_cost_usd: r.judgeCostUsd, judge_latency_ms: r.judgeLatencyMs })),
+        ),
+      onProgress: (p) => {
+        if (Date.now() - lastWrite < 250 && p.done < p.total) return;
+        lastWrite = Date.now();
+        void updateJob(db, job.job_id, { total: p.total, done: p.done, failures: p.failures, cost_usd: p.costUsd }).catch(() => undefined);
+      },
+    });
+    await updateJob(db, job.job_id, {
+      status: 'SUCCEEDED',
+      total: new Set(report.rows.map((r) => r.id)).size,
+      done: new Set(report.rows.map((r) => r.id)).size,
+      skipped: report.skipped,
+      failures: new Set(report.rows.filter((r) => r.error).map((r) => r.id)).size,
+      cost_usd: report.summary.reduce((a, s) => a + s.judgeCostUsd, 0),
+      summary_json: JSON.stringify(report.summary),
+      run_id: report.runId ?? null,
+      finished_at: Date.now(),
+    });
+  } catch (err) {
+    await updateJob(db, job.job_id, { status: 'FAILED', error: (err as Error).message, finished_at: Date.now() }).catch(() => undefined);
+  }
+}
