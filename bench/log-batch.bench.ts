@@ -80,7 +80,7 @@ function logBatchThroughput(api: string, runId: string): Promise<number> {
 }
 
 /** The baseline: the same rows through one prepared INSERT, 1000 per transaction, no HTTP, no JSON. */
-async function rawSqliteInserts(dir: string, name: string): Promise<number> {
+async function rawSqliteInserts(dir: string, name: string): Promise<{ rate: number; cpuMsPerBatch: number }> {
   const store = createStore(`sqlite:///${join(dir, `raw-${name}.sqlite`)}`);
   await migrateToLatest(store.db);
   const sqlite = store.sqlite!;
@@ -92,6 +92,7 @@ async function rawSqliteInserts(dir: string, name: string): Promise<number> {
     for (let i = 0; i < BATCH; i++) insert.run(runId, `metric_${i % KEYS}`, Math.random(), now, firstStep + Math.floor(i / KEYS));
   });
   let rows = 0;
+  const cpuBefore = process.cpuUsage();
   const start = performance.now();
   const deadline = start + Math.min(SECONDS, 4) * 1000;
   for (let step = 0; performance.now() < deadline; step += BATCH / KEYS) {
@@ -99,8 +100,9 @@ async function rawSqliteInserts(dir: string, name: string): Promise<number> {
     rows += BATCH;
   }
   const rate = rows / ((performance.now() - start) / 1000);
+  const cpu = process.cpuUsage(cpuBefore);
   await store.close();
-  return rate;
+  return { rate, cpuMsPerBatch: (cpu.user + cpu.system) / 1000 / (rows / BATCH) };
 }
 
 /** 10,000 runs with a few params, tags and metrics each, written straight into the store. */
@@ -167,11 +169,13 @@ async function searchLatency(api: string, experimentId: string, maxResults: numb
     const batches = (rate * (performance.now() - wallBefore)) / 1000 / BATCH;
     const cpuMsPerBatch = (cpu.user + cpu.system) / 1000 / batches;
     // The machine may be shared: measure the baseline on both sides of the HTTP run and average.
-    const raw = (rawBefore + (await rawSqliteInserts(dir, 'after'))) / 2;
+    const rawAfter = await rawSqliteInserts(dir, 'after');
+    const raw = (rawBefore.rate + rawAfter.rate) / 2;
+    const rawCpuMs = (rawBefore.cpuMsPerBatch + rawAfter.cpuMsPerBatch) / 2;
     console.log(`log-batch: ${fmt(rate)} metric points/s (raw SQLite inserts: ${fmt(raw)} rows/s, ratio ${Math.round((rate / raw) * 100)}%)`);
     console.log(
       `  ${CLIENTS} concurrent clients, ${BATCH}-metric batches over HTTP for ${SECONDS} s; each point also maintains latest_metrics; ` +
-        `server CPU ${cpuMsPerBatch.toFixed(2)} ms per batch (raw inserts: ${((BATCH / raw) * 1000).toFixed(2)} ms); load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`,
+        `server CPU ${cpuMsPerBatch.toFixed(2)} ms per batch (raw inserts: ${rawCpuMs.toFixed(2)} ms); load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`,
     );
 
     const searchExp = (await post(`${api}/experiments/create`, JSON.stringify({ name: 'bench-search' }))).experiment_id;

@@ -60,8 +60,9 @@ export class ServerUnreachableError extends Error {
 // undici reports every network failure as "fetch failed"; the useful part (ECONNREFUSED, ENOTFOUND) is one level down.
 function describeCause(cause: unknown): string {
   if (!(cause instanceof Error)) return String(cause);
-  const inner = (cause as { cause?: { code?: string } }).cause;
-  return inner?.code ? `${cause.message} (${inner.code})` : cause.message;
+  const inner = (cause as { cause?: { code?: string; message?: string } }).cause;
+  const detail = inner?.code ?? inner?.message;
+  return detail ? `${cause.message} (${detail})` : cause.message;
 }
 
 /**

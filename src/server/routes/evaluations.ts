@@ -1,4 +1,5 @@
-import { Hono } from 'hono';
+import type { IncomingMessage } from 'node:http';
+import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { runEvaluationJob, StartEvaluationRequest } from '../../evals/job.js';
 import { createJob, experimentIsActive, getJob, jobResults, jobRowToJob, listJobs, type EvaluationJob } from '../../store/evaluations.js';
@@ -11,6 +12,18 @@ const ListEvaluationsRequest = z.object({
   max_results: z.coerce.number().int().min(1).max(1000).default(100),
 });
 const GetEvaluationRequest = z.object({ include_results: z.string().optional() });
+
+/**
+ * Where the job reaches this server: the local end of the caller's connection. Deriving it from the
+ * Host header instead would let a caller point the server at any host (SSRF) and would break
+ * behind proxies whose public name is not reachable from inside.
+ */
+function selfUrl(c: Context): string {
+  const socket = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket;
+  if (!socket?.localPort || !socket.localAddress) return new URL(c.req.url).origin;
+  const addr = socket.localAddress.replace(/^::ffff:/, '');
+  return `http://${addr.includes(':') ? `[${addr}]` : addr}:${socket.localPort}`;
+}
 
 /**
  * Evaluation jobs (mounted at /api/{2.0,3.0}/glassbox and /ajax-api/…): start one, poll it, list
@@ -26,7 +39,7 @@ export function evaluationsRoutes(deps: AppDeps) {
         throw MlflowError.notFound(`No active experiment with id=${req.experiment_id}`);
       }
       const job = await createJob(db, req.experiment_id, req);
-      const ctx = { db, baseUrl: new URL(c.req.url).origin, authorization: c.req.header('authorization') };
+      const ctx = { db, baseUrl: selfUrl(c), authorization: c.req.header('authorization') };
       void runEvaluationJob(ctx, job, req);
       return c.json({ job: jobRowToJob(job) } satisfies { job: EvaluationJob });
     })
