@@ -114,6 +114,7 @@ export function evaluateCommand(io: () => EvaluateIo = defaultIo): Command {
     .option('--judge-model <model>', 'judge model [GLASSBOX_JUDGE_MODEL, default gpt-4o-mini]')
     .option('--judge-base-url <url>', 'OpenAI-compatible endpoint [GLASSBOX_JUDGE_BASE_URL, OPENAI_BASE_URL]')
     .option('--judge-api-key <key>', 'judge API key [GLASSBOX_JUDGE_API_KEY, OPENAI_API_KEY]')
+    .option('--judge-timeout <seconds>', 'per-call judge timeout; timed-out calls are retried', number('judge-timeout', 1), 60)
     .option('--concurrency <n>', 'judge calls in flight', number('concurrency', 1, 256), 8)
     .option('--rpm <n>', 'judge requests per minute at most', number('rpm', 1))
     .option('--sample <fraction>', 'evaluate this fraction of the traces (same subset on every run)', number('sample', 0, 1))
@@ -133,7 +134,7 @@ export function evaluateCommand(io: () => EvaluateIo = defaultIo): Command {
       let judge;
       if (needsJudge(names)) {
         const settings = resolveJudgeSettings({ model: opts.judgeModel, baseURL: opts.judgeBaseUrl, apiKey: opts.judgeApiKey }, o.env);
-        judge = createJudge({ client: openAIJudgeClientFromSettings(settings), model: settings.model, concurrency: opts.concurrency, requestsPerMinute: opts.rpm });
+        judge = createJudge({ client: openAIJudgeClientFromSettings(settings, { timeoutMs: opts.judgeTimeout * 1000 }), model: settings.model, concurrency: opts.concurrency, requestsPerMinute: opts.rpm });
       }
       const scorers = scorersByName(names, { judge, k: opts.k, guidelines: opts.guideline });
       const bar = progressBar(o);

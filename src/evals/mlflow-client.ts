@@ -46,8 +46,18 @@ export function createMlflowClient(opts: MlflowClientOptions) {
           ? { authorization: opts.authorization }
           : {};
 
+  // fetch's own message is just "fetch failed"; the cause (ECONNREFUSED, ENOTFOUND…) is what helps.
+  async function send(url: string, init: RequestInit): Promise<Response> {
+    try {
+      return await fetch(url, init);
+    } catch (err) {
+      const cause = (err as Error & { cause?: Error }).cause?.message ?? (err as Error).message;
+      throw new MlflowRestError(`Cannot reach the tracking server at ${base} (${init.method} ${url.slice(base.length)}): ${cause}`, 0);
+    }
+  }
+
   async function request<T = any>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(base + path, {
+    const res = await send(base + path, {
       method,
       headers: { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -136,7 +146,7 @@ export function createMlflowClient(opts: MlflowClientOptions) {
       const m = /^mlflow-artifacts:(?:\/\/[^/]+)?\/*(.*)$/.exec(artifactUri);
       if (!m) throw new Error(`Cannot upload to artifact URI '${artifactUri}': only mlflow-artifacts:/ URIs are supported`);
       const path = `/api/2.0/mlflow-artifacts/artifacts/${m[1].replace(/\/+$/, '')}/${fileName}`.replace(/\/{2,}/g, '/');
-      const res = await fetch(base + path, { method: 'PUT', headers: { ...auth, 'content-type': contentType }, body });
+      const res = await send(base + path, { method: 'PUT', headers: { ...auth, 'content-type': contentType }, body });
       if (!res.ok) throw new MlflowRestError(`PUT ${path} failed with ${res.status}: ${(await res.text()).slice(0, 200)}`, res.status);
     },
 

@@ -75,9 +75,9 @@ function chatContents(text: string): string[] {
   }
 }
 
-/** Version numbers arrive as decimal strings; the schema has already checked the digits. */
+/** Version numbers arrive as decimal strings (the schema checked the digits); 0 is simply never found. */
 export function versionNumber(version: string): number {
   const n = Number(version);
-  if (!Number.isSafeInteger(n) || n < 1) throw MlflowError.invalidParameter(`Parameter 'version' must be a positive integer, got '${version}'.`);
+  if (!Number.isSafeInteger(n) || n > 2_147_483_647) throw MlflowError.invalidParameter(`Parameter 'version' must be an integer, got '${version}'.`);
   return n;
 }

@@ -36,12 +36,14 @@ export class SqliteIngestWriter {
   private queue: Pending[] = [];
   private pendingSpans = 0;
   private readonly cache = new Map<string, Database.Statement>();
+  /** Back-pressure bound; tests lower it. */
+  maxPendingSpans = MAX_PENDING_SPANS;
 
   constructor(private readonly db: Database.Database) {}
 
   submit(job: IngestJob): Promise<IngestResult> {
     // An empty queue always accepts, so a single very large request can still be written.
-    if (this.queue.length > 0 && this.pendingSpans + job.spans.length > MAX_PENDING_SPANS) {
+    if (this.queue.length > 0 && this.pendingSpans + job.spans.length > this.maxPendingSpans) {
       return Promise.reject(MlflowError.unavailable('The span store is behind; retry shortly', 1));
     }
     return new Promise((resolve, reject) => {
@@ -63,9 +65,7 @@ export class SqliteIngestWriter {
     this.pendingSpans = 0;
     let results: IngestResult[];
     try {
-      let T1 = 0;
-      results = this.db.transaction(() => { const r = batch.map((p) => this.write(p.job)); T1 = performance.now(); return r; })();
-      const TT = ((globalThis as any).TT ??= {}); TT.commit = (TT.commit ?? 0) + performance.now() - T1;
+      results = this.db.transaction(() => batch.map((p) => this.write(p.job)))();
     } catch {
       // One bad job must not fail the others: retry each in its own transaction.
       for (const p of batch) {
@@ -94,13 +94,9 @@ export class SqliteIngestWriter {
 
   /** Writes one job inside the caller's transaction. */
   private write(job: IngestJob): IngestResult {
-    const TT = ((globalThis as any).TT ??= {}); let t = performance.now(); const lap = (k: string) => { const n = performance.now(); TT[k] = (TT[k] ?? 0) + n - t; t = n; };
     const parts = job.spans.map(spanPayloadJson);
-    lap('json');
     const payloadId = Number(this.stmt('INSERT INTO span_payloads (payload) VALUES (?)').run(`[${parts.join(',')}]`).lastInsertRowid);
-    lap('payload');
     const inserted = this.insertSpans(job.spans, payloadId);
-    lap('spans');
     if (inserted.size === 0) {
       this.stmt('DELETE FROM span_payloads WHERE payload_id = ?').run(payloadId);
       return { inserted: 0, duplicates: job.spans.length };
@@ -118,7 +114,6 @@ export class SqliteIngestWriter {
     for (const r of this.selectIn<{ trace_id: string; key: string; value: string }>(metaSql, needMeta)) {
       (meta.get(r.trace_id) ?? meta.set(r.trace_id, {}).get(r.trace_id)!)[r.key] = r.value;
     }
-    lap('reads');
     const fresh: TraceInfoRow[] = [];
     const writes: (KeyValueWrite & { traceId: string })[] = [];
     let count = 0;
@@ -131,14 +126,11 @@ export class SqliteIngestWriter {
       else this.updateInfo(plan.info);
       for (const w of plan.writes) writes.push({ ...w, traceId });
     }
-    lap('plan');
     for (let i = 0; i < fresh.length; i += ROWS) {
       const chunk = fresh.slice(i, i + ROWS);
       this.rows(`INSERT INTO trace_info (${INFO_COLUMNS.join(', ')})`, INFO_COLUMNS.length, chunk.length).run(chunk.flatMap((r) => INFO_COLUMNS.map((c) => r[c])));
     }
-    lap('info');
     this.writeKeyValues(writes);
-    lap('kv');
     return { inserted: count, duplicates: job.spans.length - count };
   }
 

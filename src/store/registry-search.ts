@@ -48,6 +48,14 @@ function pageSize(req: SearchRequest, fallback: number, max: number): number {
   return n;
 }
 
+/**
+ * Text sort key with the same order on both dialects: SQLite compares bytes, PostgreSQL follows
+ * the database collation (en_US puts 'alpha' before 'Beta'), so PostgreSQL sorts with "C".
+ */
+function sortKey(dialect: Dialect, column: string) {
+  return dialect === 'postgres' && column.endsWith('.name') ? sql`${sql.ref(column)} COLLATE "C"` : sql.ref(column);
+}
+
 function orderColumns(orderBy: string[], columns: Record<string, string>, what: string): { column: string; dir: 'asc' | 'desc' }[] {
   return orderBy.map((clause) => {
     const o = parseOrderBy(clause);
@@ -71,8 +79,8 @@ export async function searchRegisteredModels(store: Store, req: SearchRequest): 
   }
   if (!asksForPrompts(comparisons)) q = q.where(notPrompt('registered_model_tags', 'rm'));
   const columns = { name: 'rm.name', timestamp: 'rm.last_updated_timestamp', last_updated_timestamp: 'rm.last_updated_timestamp', creation_timestamp: 'rm.creation_timestamp' };
-  for (const o of orderColumns(req.order_by, columns, 'registered models')) q = q.orderBy(sql.ref(o.column), o.dir);
-  const rows = await q.orderBy('rm.name', 'asc').limit(limit + 1).offset(offset).execute();
+  for (const o of orderColumns(req.order_by, columns, 'registered models')) q = q.orderBy(sortKey(store.dialect, o.column), o.dir);
+  const rows = await q.orderBy(sortKey(store.dialect, 'rm.name'), 'asc').limit(limit + 1).offset(offset).execute();
   const registered_models = await modelsToWire(store.db, rows.slice(0, limit));
   return rows.length > limit ? { registered_models, next_page_token: encodePageToken(offset + limit) } : { registered_models };
 }
@@ -105,8 +113,8 @@ export async function searchModelVersions(store: Store, req: SearchRequest): Pro
     last_updated_timestamp: 'mv.last_updated_timestamp',
     timestamp: 'mv.creation_timestamp',
   };
-  for (const o of orderColumns(req.order_by, columns, 'model versions')) q = q.orderBy(sql.ref(o.column), o.dir);
-  const rows = await q.orderBy('mv.name', 'asc').orderBy('mv.version', 'desc').limit(limit + 1).offset(offset).execute();
+  for (const o of orderColumns(req.order_by, columns, 'model versions')) q = q.orderBy(sortKey(store.dialect, o.column), o.dir);
+  const rows = await q.orderBy(sortKey(store.dialect, 'mv.name'), 'asc').orderBy('mv.version', 'desc').limit(limit + 1).offset(offset).execute();
   const model_versions = await versionsToWire(store.db, rows.slice(0, limit));
   return rows.length > limit ? { model_versions, next_page_token: encodePageToken(offset + limit) } : { model_versions };
 }

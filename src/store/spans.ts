@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { withDerivedInputsOutputs, type SpanStatus } from '../server/otlp/normalize.js';
+import { nsLess, withDerivedInputsOutputs, type SpanStatus } from '../server/otlp/normalize.js';
 import type { Attributes, AttrValue, OtlpEvent, OtlpLink } from '../server/otlp/otlp-types.js';
 import type { Store } from './db.js';
 
@@ -51,17 +51,17 @@ interface StoredPayload {
 
 const SPAN_COLUMNS = 'trace_id, span_id, parent_span_id, name, span_type, status, start_time_ms, end_time_ms, start_time_ns, end_time_ns, payload_id';
 
-/** Every span of a trace in start order (empty when none is stored). Reads the trace's payload rows only. */
+/** Every span of a trace in start order (exact ns; ties keep insertion order) (empty when none is stored). Reads the trace's payload rows only. */
 export async function getTraceSpans(store: Store, traceId: string): Promise<SpanRecord[]> {
   let rows: SpanRow[];
   let payloads: { payload_id: number; payload: string }[] = [];
   if (store.sqlite) {
-    rows = store.sqlite.prepare(`SELECT ${SPAN_COLUMNS} FROM spans WHERE trace_id = ? ORDER BY start_time_ms, rowid`).all(traceId) as SpanRow[];
+    rows = store.sqlite.prepare(`SELECT ${SPAN_COLUMNS} FROM spans WHERE trace_id = ? ORDER BY rowid`).all(traceId) as SpanRow[];
     const ids = [...new Set(rows.map((r) => r.payload_id))];
     const get = store.sqlite.prepare('SELECT payload_id, payload FROM span_payloads WHERE payload_id = ?');
     for (const id of ids) payloads.push(get.get(id) as { payload_id: number; payload: string });
   } else {
-    rows = await store.db.selectFrom('spans').selectAll().where('trace_id', '=', traceId).orderBy('start_time_ms').execute();
+    rows = await store.db.selectFrom('spans').selectAll().where('trace_id', '=', traceId).execute();
     const ids = [...new Set(rows.map((r) => Number(r.payload_id)))];
     if (ids.length) payloads = await store.db.selectFrom('span_payloads').select(['payload_id', 'payload']).where('payload_id', 'in', ids).execute();
   }
@@ -71,6 +71,7 @@ export async function getTraceSpans(store: Store, traceId: string): Promise<Span
     if (!p) continue;
     for (const s of JSON.parse(p.payload) as StoredPayload[]) if (s.trace_id === traceId) bySpan.set(`${Number(p.payload_id)}:${s.span_id}`, s);
   }
+  rows.sort((a, b) => (a.start_time_ns === b.start_time_ns ? 0 : nsLess(a.start_time_ns, b.start_time_ns) ? -1 : 1));
   return rows.map((r) => {
     const p = bySpan.get(`${Number(r.payload_id)}:${r.span_id}`);
     const { payload_id: _p, ...row } = r;

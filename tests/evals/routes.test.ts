@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DIALECTS } from '../helpers/dialects.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -53,6 +54,24 @@ for (const dialect of DIALECTS) {
       expect(job.summary.map((x: { scorer: string; count: number }) => [x.scorer, x.count])).toEqual([['latency', 0], ['pii', 0]]);
       const run = await s.api('GET', `/api/2.0/mlflow/runs/get?run_id=${job.run_id}`);
       expect(run.body.run?.info, run.text).toMatchObject({ status: 'FINISHED', run_name: 'empty' });
+    });
+
+    test('the job reaches this server through its own socket, not through the Host header the caller sent', async () => {
+      // fetch() will not send a forged Host header; node:http will. localhost passes the DNS-rebinding
+      // check, but nothing listens on port 9, so a Host-derived URL would fail the job.
+      const body = JSON.stringify({ experiment_id: '0', scorers: ['latency'] });
+      const started = await new Promise<{ status: number; text: string }>((ok, fail) => {
+        const req = request(`${s.url}/api/2.0/glassbox/evaluations`, { method: 'POST', headers: { host: 'localhost:9', 'content-type': 'application/json' } }, (res) => {
+          let text = '';
+          res.on('data', (d) => (text += d));
+          res.on('end', () => ok({ status: res.statusCode!, text }));
+        });
+        req.on('error', fail);
+        req.end(body);
+      });
+      expect(started.status, started.text).toBe(200);
+      const job = await poll(`/api/2.0/glassbox/evaluations/${JSON.parse(started.text).job.job_id}`);
+      expect(job, JSON.stringify(job)).toMatchObject({ status: 'SUCCEEDED' });
     });
 
     test('jobs are listed newest first', async () => {

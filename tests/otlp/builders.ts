@@ -34,3 +34,38 @@ export function makeSdkSpans(root: SpanSpec, resource: Attributes = { 'service.n
 
 export const encodeProtobuf = (spans: ReadableSpan[]) => ProtobufTraceSerializer.serializeRequest(spans)!;
 export const encodeJson = (spans: ReadableSpan[]) => JsonTraceSerializer.serializeRequest(spans)!;
+
+let counter = 0;
+/** A fresh random-looking 32-hex trace id per call (unique ids per test). */
+export function newTraceId(): string {
+  counter++;
+  return (Date.now().toString(16) + counter.toString(16).padStart(6, '0') + Math.random().toString(16).slice(2)).padEnd(32, '0').slice(0, 32);
+}
+
+export interface JsonSpanSpec {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name?: string;
+  start?: bigint;
+  end?: bigint;
+  attributes?: Record<string, string | number>;
+  status?: number;
+}
+
+/** An OTLP/JSON request body for the given spans under one resource. */
+export function otlpJson(spans: JsonSpanSpec[], resource: Record<string, string> = {}): string {
+  const kv = (o: Record<string, string | number>) => Object.entries(o).map(([key, v]) => ({ key, value: typeof v === 'number' ? { intValue: String(v) } : { stringValue: v } }));
+  return JSON.stringify({
+    resourceSpans: [{
+      resource: { attributes: kv(resource) },
+      scopeSpans: [{ scope: { name: 'tests' }, spans: spans.map((s) => ({
+        traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId, name: s.name ?? 'span', kind: 1,
+        startTimeUnixNano: String(s.start ?? 1768471200000000000n), endTimeUnixNano: String(s.end ?? 1768471201000000000n),
+        attributes: kv(s.attributes ?? {}), status: { code: s.status ?? 0 },
+      })) }],
+    }],
+  });
+}
+
+export const spanId = (n: number) => n.toString(16).padStart(16, '0');

@@ -21,6 +21,8 @@ message Span { bytes trace_id = 1; bytes span_id = 2; string trace_state = 3; by
 message ScopeSpans { Scope scope = 1; repeated Span spans = 2; }
 message ResourceSpans { Resource resource = 1; repeated ScopeSpans scope_spans = 2; }
 message ExportTraceServiceRequest { repeated ResourceSpans resource_spans = 1; }
+message ExportTracePartialSuccess { int64 rejected_spans = 1; string error_message = 2; }
+message ExportTraceServiceResponse { ExportTracePartialSuccess partial_success = 1; }
 `;
 
 const root = protobuf.parse(SCHEMA, { keepCase: true }).root;
@@ -61,4 +63,14 @@ export function oracleDecode(bytes: Uint8Array) {
       })),
     })),
   };
+}
+
+/** Encodes a request given in protobufjs object form (snake_case, bytes as Buffers). */
+export function oracleEncode(request: Obj): Uint8Array {
+  return Request.encode(Request.fromObject(request)).finish();
+}
+
+const Response = root.lookupType('ExportTraceServiceResponse');
+export function oracleDecodeResponse(bytes: Uint8Array): Obj {
+  return Response.toObject(Response.decode(bytes), { longs: Number });
 }

@@ -56,6 +56,8 @@ for (const dialect of DIALECTS) {
         message: `Model Version (name=${name}, version=7) not found`,
       });
       expect(await callError(s, 'GET', `/model-versions/get?name=${name}&version=abc`)).toMatchObject({ status: 400, error_code: 'INVALID_PARAMETER_VALUE' });
+      expect(await callError(s, 'GET', `/model-versions/get?name=${name}&version=99999999999`)).toMatchObject({ status: 400, error_code: 'INVALID_PARAMETER_VALUE' });
+      expect((await callError(s, 'GET', `/model-versions/get?name=${name}&version=0`)).status).toBe(404);
       expect(await callError(s, 'POST', '/model-versions/create', { name: 'no-such-model', source: 'x' })).toMatchObject({ status: 404, error_code: 'RESOURCE_DOES_NOT_EXIST' });
     });
 

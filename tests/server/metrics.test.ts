@@ -93,6 +93,8 @@ for (const dialect of DIALECTS) {
       expectError(await post('/runs/log-metric', { run_id, key: 'm', value: 'high', timestamp: 1 }), 400, 'INVALID_PARAMETER_VALUE');
       expectError(await post('/runs/log-metric', { run_id, key: 'm', value: true, timestamp: 1 }), 400, 'INVALID_PARAMETER_VALUE');
       expectError(await batch(run_id, [{ key: 'm', value: 1 }]), 400, 'INVALID_PARAMETER_VALUE');
+      expectError(await post('/runs/log-metric', { run_id, key: 'm', value: 1, timestamp: 1.5 }), 400, 'INVALID_PARAMETER_VALUE');
+      expectError(await post('/runs/log-metric', { run_id, key: 'm', value: 1, timestamp: 1, step: 1e20 }), 400, 'INVALID_PARAMETER_VALUE');
       ok(EmptyResponse, await post('/runs/log-metric', { run_uuid: run_id, key: 'm', value: 1, timestamp: '1714380001000' }));
       expect(await latest(run_id)).toEqual([{ key: 'm', value: 1, timestamp: 1714380001000, step: 0 }]);
     });
@@ -125,10 +127,11 @@ for (const dialect of DIALECTS) {
       expect((await history(run_id, 'absent')).metrics).toEqual([]);
     });
 
-    test('history of an unknown run is 404 and a garbage page token is 400', async () => {
+    test('history of an unknown run is 404; a garbage page token or a fractional max_results is 400', async () => {
       expectError(await s.api('GET', `${API}/metrics/get-history?run_id=${'a'.repeat(32)}&metric_key=x`), 404, 'RESOURCE_DOES_NOT_EXIST');
       const run_id = await newRun();
       expectError(await s.api('GET', `${API}/metrics/get-history?run_id=${run_id}&metric_key=x&page_token=%%%`), 400, 'INVALID_PARAMETER_VALUE');
+      expectError(await s.api('GET', `${API}/metrics/get-history?run_id=${run_id}&metric_key=x&max_results=2.5`), 400, 'INVALID_PARAMETER_VALUE');
     });
 
     describe('bulk interval', () => {

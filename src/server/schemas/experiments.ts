@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Int64, ViewType } from './common.js';
-import { EntityKey } from './runs.js';
+import { ViewType } from './common.js';
+import { EntityKey, Long } from './runs.js';
 
 /** MLflow accepts the id as a string; some clients send a number. Integer-ness is checked by the store. */
 const ExperimentId = z.union([z.string(), z.number().int()]).transform(String);
@@ -26,7 +26,7 @@ export const CreateExperimentRequest = z.object({
 export type CreateExperimentRequest = z.infer<typeof CreateExperimentRequest>;
 
 export const SearchExperimentsRequest = z.object({
-  max_results: Int64.optional().default(1000),
+  max_results: Long.optional().default(1000),
   page_token: z.string().optional(),
   filter: z.string().optional(),
   order_by: z.array(z.string()).optional().default([]),

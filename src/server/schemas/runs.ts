@@ -20,27 +20,33 @@ function normpath(name: string): string {
   return n.length > 1 && n.endsWith('/') ? n.slice(0, -1) : n;
 }
 
+/** Why MLflow would refuse `name` as a metric, param or tag key; undefined when it is fine. */
+function keyProblem(name: string): string | undefined {
+  if (!NAME_CHARS.test(name)) {
+    return `Invalid name '${name}'. Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colon(:) and slashes (/).`;
+  }
+  const norm = normpath(name);
+  if (norm !== name || norm === '.' || norm.startsWith('..') || norm.startsWith('/')) {
+    return `Invalid name '${name}'. Names may be treated as files in certain cases, and must not resolve to other names when treated as such. This name would resolve to '${norm}'`;
+  }
+  if (name.length > LIMITS.key) return `'${name.slice(0, 50)}…' exceeds the maximum length of ${LIMITS.key} characters`;
+  return undefined;
+}
+
+/** Verdicts per key: a 1000-metric batch repeats a handful of keys, and the check is on the hot path. */
+const checkedKeys = new Map<string, string | undefined>();
+
 /**
  * Metric, param and tag names become file names in some MLflow stores, so MLflow rejects characters
  * outside `[/\w.\- :]` and names that normalise to another path (`a//b`, `../x`, `/x`, ``).
  */
 export const EntityKey = z.string().superRefine((name, ctx) => {
-  if (!NAME_CHARS.test(name)) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `Invalid name '${name}'. Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colon(:) and slashes (/).`,
-    });
-    return;
+  let problem = checkedKeys.get(name);
+  if (problem === undefined && !checkedKeys.has(name)) {
+    if (checkedKeys.size >= 10_000) checkedKeys.clear();
+    checkedKeys.set(name, (problem = keyProblem(name)));
   }
-  const norm = normpath(name);
-  if (norm !== name || norm === '.' || norm.startsWith('..') || norm.startsWith('/')) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `Invalid name '${name}'. Names may be treated as files in certain cases, and must not resolve to other names when treated as such. This name would resolve to '${norm}'`,
-    });
-    return;
-  }
-  if (name.length > LIMITS.key) ctx.addIssue({ code: 'custom', message: `'${name.slice(0, 50)}…' exceeds the maximum length of ${LIMITS.key} characters` });
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
 /** Over-long values are cut, as MLflow does by default (MLFLOW_TRUNCATE_LONG_VALUES=true). */
@@ -58,13 +64,15 @@ export type RunTag = z.infer<typeof RunTag>;
 export const Param = z.object({ key: EntityKey, value: truncated(LIMITS.paramValue) });
 export type Param = z.infer<typeof Param>;
 
-const NonNegativeInt64 = Int64.refine((v) => v >= 0, 'Timestamp must be a nonnegative long (64-bit integer)');
+/** An int64 that fits a BIGINT column: a fraction or an overflow is the client's mistake, never a 500. */
+export const Long = Int64.refine((v) => Number.isInteger(v) && Math.abs(v) <= 9.2e18, 'must be a 64-bit integer');
+const NonNegativeInt64 = Long.refine((v) => v >= 0, 'Timestamp must be a nonnegative long (64-bit integer)');
 
 export const MetricInput = z.object({
   key: EntityKey,
   value: Double,
   timestamp: NonNegativeInt64,
-  step: Int64.optional().default(0),
+  step: Long.optional().default(0),
   model_id: z.string().optional(),
   dataset_name: z.string().optional(),
   dataset_digest: z.string().optional(),
@@ -84,7 +92,7 @@ export const CreateRunRequest = z.object({
   experiment_id: ExperimentIdField.optional(),
   user_id: z.string().optional(),
   run_name: z.string().optional(),
-  start_time: Int64.optional(),
+  start_time: Long.optional(),
   tags: z.array(RunTag).optional().default([]),
 });
 export type CreateRunRequest = z.infer<typeof CreateRunRequest>;
@@ -92,7 +100,7 @@ export type CreateRunRequest = z.infer<typeof CreateRunRequest>;
 export const UpdateRunRequest = z.object({
   ...RunRef,
   status: RunStatus.optional(),
-  end_time: Int64.optional(),
+  end_time: Long.optional(),
   run_name: z.string().optional(),
 });
 export type UpdateRunRequest = z.infer<typeof UpdateRunRequest>;
@@ -140,7 +148,7 @@ export type LogInputsRequest = z.infer<typeof LogInputsRequest>;
 
 export const LogOutputsRequest = z.object({
   ...RunRef,
-  models: z.array(z.object({ model_id: z.string().min(1), step: Int64.optional().default(0) })),
+  models: z.array(z.object({ model_id: z.string().min(1), step: Long.optional().default(0) })),
 });
 
 export const LogModelRequest = z.object({ ...RunRef, model_json: z.string() });
@@ -149,7 +157,7 @@ export const SearchRunsRequest = z.object({
   experiment_ids: z.array(ExperimentIdField).optional().default([]),
   filter: z.string().optional(),
   run_view_type: ViewType.optional().default('ACTIVE_ONLY'),
-  max_results: Int64.optional().default(1000),
+  max_results: Long.optional().default(1000),
   order_by: z.array(z.string()).optional().default([]),
   page_token: z.string().optional(),
 });
@@ -211,7 +219,7 @@ export type EmptyResponse = z.infer<typeof EmptyResponse>;
 export const GetMetricHistoryRequest = z.object({
   ...RunRef,
   metric_key: z.string(),
-  max_results: Int64.optional(),
+  max_results: Long.refine((n) => n >= 1, 'max_results must be a positive integer').optional(),
   page_token: z.string().optional(),
 });
 export const GetMetricHistoryResponse = z.object({ metrics: z.array(Metric), next_page_token: z.string().optional() });
@@ -220,9 +228,9 @@ export type GetMetricHistoryResponse = z.infer<typeof GetMetricHistoryResponse>;
 export const GetMetricHistoryBulkIntervalRequest = z.object({
   run_ids: z.array(z.string()).min(1, 'GetMetricHistoryBulkInterval request must specify at least one run_id.').max(100, 'GetMetricHistoryBulkInterval request must specify at most 100 run_ids.'),
   metric_key: z.string(),
-  start_step: Int64.optional(),
-  end_step: Int64.optional(),
-  max_results: Int64.optional().default(2500).refine((n) => n >= 1 && n <= 2500, 'max_results must be between 1 and 2500.'),
+  start_step: Long.optional(),
+  end_step: Long.optional(),
+  max_results: Long.optional().default(2500).refine((n) => n >= 1 && n <= 2500, 'max_results must be between 1 and 2500.'),
 });
 export const GetMetricHistoryBulkIntervalResponse = z.object({ metrics: z.array(Metric.required({ run_id: true })) });
 export type GetMetricHistoryBulkIntervalResponse = z.infer<typeof GetMetricHistoryBulkIntervalResponse>;
