@@ -32,19 +32,20 @@ export function inSample(traceId: string, rate: number | undefined): boolean {
 }
 
 /**
- * The assessment an earlier run of this scorer (same name and version, not human) left.
+ * The assessment an earlier Glassbox run of a scorer of this name left (any version; human and
+ * other tools' feedback never counts), which a re-judgement overrides.
  *
  * @example
- * if (priorAssessment(info, groundedness)) console.log('already judged');
+ * if (priorAssessment(info, groundedness)) console.log('judged before');
  */
 export function priorAssessment(info: TraceInfo, scorer: Scorer): Assessment | undefined {
-  return info.assessments?.find(
+  return [...(info.assessments ?? [])].reverse().find(
     (a) =>
       a.assessment_name === scorer.name &&
       a.valid !== false &&
       a.feedback !== undefined &&
       (a.source?.source_type === 'LLM_JUDGE' || a.source?.source_type === 'CODE') &&
-      (a.metadata?.['glassbox.scorer_version'] ?? scorer.version) === scorer.version,
+      a.metadata?.['glassbox.scorer_version'] !== undefined,
   );
 }
 
@@ -82,9 +83,9 @@ export interface TraceTaskOptions {
 }
 
 /**
- * Turns the source's traces into tasks, leaving out every (trace, scorer) pair an earlier run
- * already judged unless `force`; an earlier *error* is always retried. Returns how many pairs
- * were skipped.
+ * Turns the source's traces into tasks, leaving out every (trace, scorer) pair an earlier run of
+ * the same scorer version already judged unless `force`; an earlier *error*, or a result of
+ * another version, is judged again and overridden. Returns how many pairs were skipped.
  *
  * @example
  * const { tasks, skipped } = await traceTasks(source, { scorers, sample: 0.2 });
@@ -98,7 +99,8 @@ export async function traceTasks(source: TraceSource, opts: TraceTaskOptions): P
     const overrides: Record<string, string> = {};
     const todo = opts.scorers.filter((s) => {
       const prior = priorAssessment(info, s);
-      const done = prior && !prior.feedback?.error;
+      // Done means: same scorer version, and a value rather than an error.
+      const done = prior && !prior.feedback?.error && prior.metadata?.['glassbox.scorer_version'] === s.version;
       if (done && !opts.force) {
         skipped++;
         return false;

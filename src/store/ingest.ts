@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import { storedAttributes, type NormalizedSpan } from '../server/otlp/normalize.js';
+import type { NormalizedSpan } from '../server/otlp/normalize.js';
 import { round } from '../server/otlp/cost-table.js';
 import type { Store } from './db.js';
 import { ingestPostgres } from './ingest-postgres.js';
@@ -77,7 +77,7 @@ export function byTrace(spans: NormalizedSpan[]): Map<string, NormalizedSpan[]> 
 
 /** The stored payload of one span (everything not in the narrow row), as JSON text. */
 export function spanPayloadJson(s: NormalizedSpan): string {
-  const payload: Record<string, unknown> = { trace_id: s.traceId, span_id: s.spanId, kind: s.kind, status_message: s.statusMessage, attributes: storedAttributes(s), events: s.events, links: s.links };
+  const payload: Record<string, unknown> = { trace_id: s.traceId, span_id: s.spanId, kind: s.kind, status_message: s.statusMessage, attributes: s.attributes, events: s.events, links: s.links };
   if (s.derivedIo) payload.derived_io = 1;
   return JSON.stringify(payload);
 }

@@ -141,8 +141,8 @@ export async function getMetricHistory(db: Db, runId: string, key: string, page:
     .orderBy('step')
     .orderBy(sql`coalesce(value, 0)`)
     .offset(page.offset);
-  if (page.limit !== undefined) q = q.limit(page.limit + 1);
-  else q = q.limit(Number.MAX_SAFE_INTEGER);
+  // One row past the page tells whether another page exists; SQLite needs some LIMIT before OFFSET.
+  q = q.limit(page.limit !== undefined ? page.limit + 1 : Number.MAX_SAFE_INTEGER);
   const rows = await q.execute();
   const more = page.limit !== undefined && rows.length > page.limit;
   return { metrics: rows.slice(0, page.limit ?? rows.length).map(metricRowToMetric), more };

@@ -46,7 +46,7 @@ export async function getUser(db: Db, username: string): Promise<User | undefine
   return row && toUser(row);
 }
 
-async function requireUser(db: Db, username: string): Promise<User> {
+export async function requireUser(db: Db, username: string): Promise<User> {
   const user = await getUser(db, username);
   if (!user) throw new Error(`User '${username}' does not exist`);
   return user;
@@ -140,4 +140,3 @@ export async function renameResource(db: Db, type: ResourceType, from: string, t
   await db.updateTable('permissions').set({ resource_id: to }).where('resource_type', '=', type).where('resource_id', '=', from).execute();
 }
 
-export { requireUser };

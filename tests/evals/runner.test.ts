@@ -117,6 +117,19 @@ describe('evaluating traces from a source', () => {
     expect(traces[0].info.assessments!.map((a) => a.valid)).toEqual([false, true]);
   });
 
+  test('a new scorer version re-judges and overrides results of the old version; human feedback never counts', async () => {
+    const traces = ragTraces();
+    traces[0].info.assessments!.push({ assessment_id: 'human-1', assessment_name: 'latency', source: { source_type: 'HUMAN' }, feedback: { value: 1 } });
+    const { source, sink } = memoryTraces(traces);
+    await evaluate({ source, sink, scorers: [latencyScorer()] });
+    const v2 = { ...latencyScorer(), version: '2' };
+    const report = await evaluate({ source, sink, scorers: [v2] });
+    expect(report).toMatchObject({ skipped: 0, considered: 6 });
+    const latency = traces[0].info.assessments!.filter((a) => a.source?.source_type === 'CODE');
+    expect(latency.map((a) => [a.metadata?.['glassbox.scorer_version'], a.valid])).toEqual([['1', false], ['2', true]]);
+    expect(traces[0].info.assessments!.find((a) => a.assessment_id === 'human-1')?.valid).toBeUndefined();
+  });
+
   test('an earlier error is not a result: resuming judges that trace again', async () => {
     const traces = ragTraces();
     const { source, sink } = memoryTraces(traces);

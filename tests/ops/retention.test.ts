@@ -20,13 +20,14 @@ async function seed(s: TestServer, tags: Record<string, string>, startTimes: num
   const traceIds: string[] = [];
   for (const start of startTimes) {
     const { body, traceId } = otlpJson(start);
-    const r = await s.api('POST', '/v1/traces', body, { 'x-mlflow-experiment-id': exp });
-    expect(r.status).toBe(200);
-    await s.api('PATCH', `/api/3.0/mlflow/traces/${traceId}/tags`, { key: 'note', value: 'x' });
-    // An artifact-mode trace folder, as the Python client writes traces.json there.
+    // An artifact-mode trace folder, as the Python client writes traces.json there. Written first,
+    // because a background sweep may delete the trace as soon as it is ingested.
     const folder = join(s.dir, 'artifacts', exp, 'traces', traceId, 'artifacts');
     mkdirSync(folder, { recursive: true });
     writeFileSync(join(folder, 'traces.json'), '{}');
+    const r = await s.api('POST', '/v1/traces', body, { 'x-mlflow-experiment-id': exp });
+    expect(r.status).toBe(200);
+    await s.api('PATCH', `/api/3.0/mlflow/traces/${traceId}/tags`, { key: 'note', value: 'x' });
     traceIds.push(traceId);
   }
   return { exp, traceIds };

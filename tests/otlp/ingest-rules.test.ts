@@ -30,7 +30,8 @@ for (const dialect of DIALECTS) {
 
     const send = (body: string | Uint8Array, headers: Record<string, string> = JSON_TYPE, path = '/v1/traces') => s.api('POST', path, body, { 'x-mlflow-experiment-id': exp, ...headers });
 
-    test.for([
+    type BadInput = readonly [string, () => string | Uint8Array, Record<string, string>, number, string];
+    test.for<BadInput>([
       ['truncated protobuf', () => fixture('otlp-genai.pb').subarray(0, 100), PB, 400, 'BAD_REQUEST'],
       ['garbage protobuf', () => Buffer.from('\xff\xfe not a protobuf message', 'latin1'), PB, 400, 'BAD_REQUEST'],
       ['invalid JSON', () => '{"resourceSpans": [', JSON_TYPE, 400, 'BAD_REQUEST'],
@@ -40,8 +41,8 @@ for (const dialect of DIALECTS) {
       ['gzip header on plain bytes', () => '{}', { ...JSON_TYPE, 'content-encoding': 'gzip' }, 400, 'BAD_REQUEST'],
       ['a body over the limit', () => Buffer.alloc(1024 * 1024 + 10, 32), JSON_TYPE, 413, 'INVALID_PARAMETER_VALUE'],
       ['a gzip bomb over the limit once inflated', () => gzipSync(Buffer.alloc(5 * 1024 * 1024, 32)), { ...JSON_TYPE, 'content-encoding': 'gzip' }, 413, 'INVALID_PARAMETER_VALUE'],
-    ] as const)('%s is answered with an MLflow-shaped error', async ([, body, headers, status, code]) => {
-      const r = await send(body(), headers as Record<string, string>);
+    ])('%s is answered with an MLflow-shaped error', async ([, body, headers, status, code]) => {
+      const r = await send(body(), headers);
       expect(r.status).toBe(status);
       expect(r.body).toMatchObject({ error_code: code });
       expect(r.body.message.length).toBeGreaterThan(10);
@@ -84,7 +85,7 @@ for (const dialect of DIALECTS) {
       const traceId = newTraceId();
       const span = (id: string) => ({ trace_id: Buffer.from(traceId, 'hex'), span_id: Buffer.from(id, 'hex'), name: 'p', start_time_unix_nano: 1, end_time_unix_nano: 2 });
       const body = oracleEncode({ resource_spans: [{ scope_spans: [{ spans: [span(spanId(1)), span('0102')] }] }] });
-      const res = await fetch(`${s.url}/v1/traces`, { method: 'POST', body, headers: { ...PB, 'x-mlflow-experiment-id': exp } });
+      const res = await fetch(`${s.url}/v1/traces`, { method: 'POST', body: body as Uint8Array<ArrayBuffer>, headers: { ...PB, 'x-mlflow-experiment-id': exp } });
       expect(res.status).toBe(200);
       const decoded = oracleDecodeResponse(new Uint8Array(await res.arrayBuffer()));
       expect(decoded.partial_success).toEqual({ rejected_spans: 1, error_message: expect.stringContaining('spanId must be 8 bytes') });

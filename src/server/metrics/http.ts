@@ -28,12 +28,12 @@ export function httpMetrics(registry: ServerMetrics): MiddlewareHandler {
 }
 
 /**
- * The pattern of the handler the path matched (`app.use` middleware registers as method ALL). It is
+ * The pattern of the handler that answers the path: the first matched route that is not `app.use`
+ * middleware (those register as method ALL), as hono tries handlers in registration order. It is
  * known even when auth answered before the handler ran.
  */
 function routeLabel(c: Context): string {
-  const handlers = c.req.matchedRoutes.filter((r) => r.method !== 'ALL');
-  return handlers.length ? handlers[handlers.length - 1].path : 'unmatched';
+  return c.req.matchedRoutes.find((r) => r.method !== 'ALL')?.path ?? 'unmatched';
 }
 
 /** GET /metrics in the Prometheus text format (access is decided by the auth middleware). */

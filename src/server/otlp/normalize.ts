@@ -37,9 +37,9 @@ export interface NormalizedSpan {
   /** Sent by an MLflow SDK (only those earn the trace-name tag). */
   fromMlflow: boolean;
   /**
-   * True when mlflow.spanInputs/spanOutputs were derived here from another vocabulary's attributes
-   * (a copy of input.value, gen_ai.input.messages…): the store leaves these copies out of the
-   * payload and `withDerivedInputsOutputs` adds them back on read, halving payload bytes.
+   * Set when mlflow.spanInputs/spanOutputs come from another vocabulary's attributes (copies of
+   * input.value, gen_ai.input.messages…). They are left out of `attributes` and of the stored payload
+   * (halving its bytes); `withDerivedInputsOutputs` adds them back when spans are read.
    */
   derivedIo: { inputs: boolean; outputs: boolean } | null;
 }
@@ -163,24 +163,15 @@ function addMlflowAttributes(s: NormalizedSpan): void {
   };
   put('mlflow.traceRequestId', s.traceId);
   if (s.spanType !== 'UNKNOWN') put('mlflow.spanType', s.spanType);
+  // Inputs/outputs derived from another vocabulary are copies of big attributes (input.value,
+  // gen_ai.input.messages…): they are not stored but re-derived on read (withDerivedInputsOutputs).
   const inputs = s.inputs !== undefined && !('mlflow.spanInputs' in a);
   const outputs = s.outputs !== undefined && !('mlflow.spanOutputs' in a);
   s.derivedIo = inputs || outputs ? { inputs, outputs } : null;
-  put('mlflow.spanInputs', s.inputs);
-  put('mlflow.spanOutputs', s.outputs);
   if (s.usage) put('mlflow.chat.tokenUsage', { ...s.usage });
   put('mlflow.llm.model', s.model);
   put('mlflow.llm.provider', s.provider);
   if (s.cost) put('mlflow.llm.cost', { ...s.cost });
-}
-
-/** The stored attributes without the derived input/output copies (see NormalizedSpan.derivedIo). */
-export function storedAttributes(s: NormalizedSpan): Attributes {
-  if (!s.derivedIo) return s.attributes;
-  const out: Attributes = { ...s.attributes };
-  if (s.derivedIo.inputs) delete out['mlflow.spanInputs'];
-  if (s.derivedIo.outputs) delete out['mlflow.spanOutputs'];
-  return out;
 }
 
 /** Re-adds derived mlflow.spanInputs/spanOutputs to attributes read back from the store. */

@@ -10,7 +10,7 @@ import { ingestSpans } from '../../../src/store/ingest.js';
 const body = readFileSync('/tmp/template.pb');
 const dir = mkdtempSync(join(tmpdir(), 'prof-'));
 const store = createStore(`sqlite:///${dir}/x.db`);
-await migrateToLatest(store.db); if (process.env.NOCKPT) store.sqlite!.pragma('wal_autocheckpoint = 0');
+await migrateToLatest(store.db); for (const ix of (process.env.DROPIX ?? '').split(',').filter(Boolean)) store.sqlite!.exec('DROP INDEX ' + ix);
 let pending: Promise<unknown>[] = [];
 let dec = 0, norm = 0, ing = 0;
 for (let i = 0; i < 300; i++) {
@@ -27,7 +27,7 @@ for (let i = 0; i < 300; i++) {
   ing += cpu() - t;
 }
 
-console.log(Object.fromEntries(Object.entries((globalThis as any).TT).map(([k,v]:any)=>[k,(v/300).toFixed(2)])));
+
 console.log({ dec: dec / 300, norm: norm / 300, ing: ing / 300 });
 function offsets(): number[] { return JSON.parse(readFileSync('/tmp/template.offsets', 'utf8')); }
 

@@ -68,7 +68,7 @@ export function bodyTemplates(t: FuzzTargets): { method: string; path: string; b
       path: `${A3}/traces/${t.traceId}/assessments`,
       body: { assessment: { assessment_name: 'quality', trace_id: t.traceId, source: { source_type: 'HUMAN', source_id: 'me' }, feedback: { value: 0.5 }, rationale: 'r', metadata: { a: 'b' } } },
     },
-    { method: 'POST', path: `${A2}/registered-models/create`, body: { name: 'fuzz-model', tags: [{ key: 'k', value: 'v' }], description: 'd' } },
+    { method: 'POST', path: `${A2}/registered-models/create`, body: { name: 'fuzz-model-2', tags: [{ key: 'k', value: 'v' }], description: 'd' } },
     { method: 'PATCH', path: `${A2}/registered-models/update`, body: { name: t.modelName, description: 'd2' } },
     { method: 'POST', path: `${A2}/registered-models/rename`, body: { name: t.spareModelName, new_name: `${t.spareModelName}-r` } },
     { method: 'POST', path: `${A2}/registered-models/set-tag`, body: { name: t.modelName, key: 'k', value: 'v' } },

@@ -5,6 +5,7 @@ export interface FuzzResult {
   c: FuzzCase;
   status: number;
   text: string;
+  ms: number;
   headers: http.IncomingHttpHeaders;
 }
 
@@ -15,16 +16,17 @@ const rawPath = (p: string) => p.replace(/[^\x21-\x7e]/gu, (ch) => encodeURIComp
 export function send(agent: http.Agent, base: URL, c: FuzzCase, timeoutMs = 20_000): Promise<FuzzResult> {
   return new Promise((resolve, reject) => {
     const body = c.body === undefined ? undefined : typeof c.body === 'string' ? Buffer.from(c.body, 'utf8') : Buffer.from(c.body);
+    const t0 = performance.now();
     const headers: Record<string, string | number> = { ...c.headers };
     if (body) headers['content-length'] = body.length;
     const req = http.request({ host: base.hostname, port: base.port, method: c.method, path: rawPath(c.path), agent, headers, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (d: Buffer) => chunks.push(d));
-      res.on('end', () => resolve({ c, status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
+      res.on('end', () => resolve({ c, status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - t0, headers: res.headers }));
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms: ${c.label}`)));
-    req.on('error', (err) => resolve({ c, status: -1, text: String(err), headers: {} }));
+    req.on('error', (err) => resolve({ c, status: -1, text: String(err), ms: performance.now() - t0, headers: {} }));
     req.end(body);
   });
 }

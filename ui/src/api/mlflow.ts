@@ -35,7 +35,8 @@ export const api = {
   getRegisteredModel: (name: string) => http.get<{ registered_model: RegisteredModel }>(`${m2}/registered-models/get`, { name }),
   searchModelVersions: (name: string) =>
     http.get<{ model_versions?: ModelVersion[] }>(`${m2}/model-versions/search`, {
-      filter: `name = '${name.replace(/'/g, "\\'")}'`,
+      // Prompt versions are hidden from plain version searches unless the filter asks for them (as MLflow does).
+      filter: `name = '${name.replace(/'/g, "\\'")}' AND tags.\`mlflow.prompt.is_prompt\` = 'true'`,
       order_by: ['version_number DESC'],
       max_results: 1000,
     }),

@@ -34,3 +34,11 @@ export function formatNumber(v: number | string | undefined): string {
   if (Number.isInteger(v)) return v.toLocaleString();
   return Math.abs(v) >= 1000 ? v.toFixed(1) : Number(v.toPrecision(4)).toString();
 }
+
+/** USD with enough digits to show sub-cent LLM costs ($0.00004), never "$0.0000" for a real cost. */
+export function formatCost(usd: number | undefined | null): string {
+  if (usd === undefined || usd === null || Number.isNaN(usd)) return '';
+  if (usd === 0) return '$0';
+  if (usd >= 0.01) return `$${usd.toFixed(2)}`;
+  return `$${Number(usd.toPrecision(2))}`;
+}

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { formatDuration, formatNumber } from '../../lib/format';
+import { formatCost, formatDuration, formatNumber } from '../../lib/format';
 import { spanCost, spanTokens, type UiSpan } from '../../lib/otel';
 import { JsonView } from '../common/JsonView';
 import { SpanContent } from './SpanContent';
@@ -33,7 +33,7 @@ export function SpanDetail({ span }: { span: UiSpan }) {
         {cost !== undefined && (
           <div className="stat">
             <span className="label">Cost</span>
-            <span className="value">${cost.toFixed(5)}</span>
+            <span className="value">{formatCost(cost)}</span>
           </div>
         )}
         {span.attributes['mlflow.llm.model'] !== undefined && (

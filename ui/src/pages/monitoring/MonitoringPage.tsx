@@ -38,7 +38,7 @@ function Chart({ title, data, lines, bar }: { title: string; data: Record<string
           <LineChart data={data}>
             {common}
             {lines.map((l, i) => (
-              <Line key={l.key} dataKey={l.key} name={l.name} stroke={COLORS[i % COLORS.length]} dot={false} connectNulls isAnimationActive={false} />
+              <Line key={l.key} dataKey={l.key} name={l.name} stroke={COLORS[i % COLORS.length]} dot={{ r: 2 }} connectNulls isAnimationActive={false} />
             ))}
           </LineChart>
         )}

@@ -6,7 +6,7 @@ import { ErrorBanner, Loading } from '../../components/common/Status';
 import { AssessmentsPanel } from '../../components/trace/AssessmentsPanel';
 import { SpanDetail } from '../../components/trace/SpanDetail';
 import { SpanWaterfall } from '../../components/trace/SpanWaterfall';
-import { formatDuration, formatNumber } from '../../lib/format';
+import { formatCost, formatDuration, formatNumber } from '../../lib/format';
 import { toUiSpan } from '../../lib/otel';
 import { buildSpanTree, traceBounds } from '../../lib/span-tree';
 
@@ -14,7 +14,8 @@ import { buildSpanTree, traceBounds } from '../../lib/span-tree';
 export function TracePage() {
   const { traceId = '' } = useParams();
   const [params, setParams] = useSearchParams();
-  const selectedId = params.get('span') ?? undefined;
+  // Local state answers key presses at once; the URL copy makes the selection shareable.
+  const [selectedId, setSelectedId] = useState<string | undefined>(() => params.get('span') ?? undefined);
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const query = useQuery({ queryKey: ['trace', traceId], queryFn: () => api.getTrace(traceId) });
 
@@ -30,7 +31,10 @@ export function TracePage() {
   const selected = model.spans.find((s) => s.id === selectedId) ?? model.roots[0]?.span;
   const totals = model.roots.reduce((acc, r) => ({ tokens: acc.tokens + r.rollup.tokens, cost: acc.cost + r.rollup.cost, errors: acc.errors + r.rollup.errors }), { tokens: 0, cost: 0, errors: 0 });
   const experimentId = info.trace_location.mlflow_experiment?.experiment_id;
-  const select = (id: string) => setParams((p) => (p.set('span', id), p), { replace: true });
+  const select = (id: string) => {
+    setSelectedId(id);
+    setParams((p) => (p.set('span', id), p), { replace: true });
+  };
   const toggle = (id: string) =>
     setCollapsed((prev) => {
       const next = new Set(prev);
@@ -68,7 +72,7 @@ export function TracePage() {
         </div>
         <div className="stat">
           <span className="label">Cost</span>
-          <span className="value">${totals.cost.toFixed(4)}</span>
+          <span className="value">{formatCost(totals.cost)}</span>
         </div>
         <div className="stat">
           <span className="label">Errors</span>

@@ -5,7 +5,7 @@ import { api } from '../../api/mlflow';
 import type { TraceInfo } from '../../api/types';
 import { EmptyState, ErrorBanner, Loading } from '../../components/common/Status';
 import { ExperimentTabs } from '../../components/common/ExperimentTabs';
-import { formatDuration, formatNumber, formatTime, parseDuration } from '../../lib/format';
+import { formatCost, formatDuration, formatNumber, formatTime, parseDuration } from '../../lib/format';
 import { combineTraceFilter, traceCost, traceTokens } from '../../lib/trace-filters';
 
 const SPAN_TYPES = ['LLM', 'CHAT_MODEL', 'AGENT', 'TOOL', 'RETRIEVER', 'EMBEDDING', 'CHAIN', 'RERANKER'];
@@ -123,7 +123,7 @@ export function TracesPage() {
                   <td>{formatTime(Date.parse(t.request_time))}</td>
                   <td>{formatDuration(parseDuration(t.execution_duration))}</td>
                   <td>{formatNumber(traceTokens(t.trace_metadata))}</td>
-                  <td>{cost === undefined ? '' : `$${cost.toFixed(4)}`}</td>
+                  <td>{formatCost(cost)}</td>
                   <td className="muted">{feedbackSummary(t)}</td>
                 </tr>
               );
