@@ -121,5 +121,6 @@ export async function seed(s: TestServer) {
       }),
     );
   }
+  await ok(s.api('POST', '/api/2.0/mlflow/traces/link-prompts', { trace_id: traces[0], prompt_versions: [{ name: 'qa-prompt', version: '2' }] }));
   return { experimentId, runIds, traces, wide };
 }

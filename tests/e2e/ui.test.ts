@@ -117,6 +117,7 @@ describe('web UI in Chromium against a seeded server', () => {
     await go('/prompts');
     await page.getByRole('link', { name: 'qa-prompt' }).click();
     await page.getByTestId('template').waitFor();
+    await page.getByTestId('used-by').getByText(/and 1 trace(?!s)/).waitFor();
     await page.getByLabel('Diff against').selectOption('1');
     await page.getByTestId('diff').waitFor();
     expect(await page.getByTestId('diff').textContent()).toContain('citing {{context}}');

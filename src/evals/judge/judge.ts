@@ -84,30 +84,31 @@ export function createJudge(opts: JudgeOptions): Judge {
 
   async function askUncached<T>(messages: JudgeMessage[], schema: z.ZodType<T>): Promise<JudgeOutcome<T>> {
     const usage = emptyUsage(opts.model);
-    let convo = messages;
-    for (let attempt = 0; attempt < 2; attempt++) {
-      let content: string;
+    const attempt = async (convo: JudgeMessage[]) => {
       try {
-        content = await send(convo, usage);
+        const content = await send(convo, usage);
+        return { sent: true as const, content, parsed: parseJudgeJson(content, schema) };
       } catch (err) {
         stats.failures++;
-        return { ok: false, error: { code: 'JUDGE_UNAVAILABLE', message: (err as Error).message }, usage };
+        return { sent: false as const, error: (err as Error).message };
       }
-      const parsed = parseJudgeJson(content, schema);
-      if (parsed.ok) return { ok: true, value: parsed.value, usage };
-      stats.malformed++;
-      if (attempt === 1) {
-        stats.failures++;
-        const shown = content.length > 300 ? `${content.slice(0, 300)}…` : content;
-        return { ok: false, error: { code: 'MALFORMED_JUDGE_OUTPUT', message: `${parsed.error}; reply was: ${shown}` }, usage };
-      }
-      convo = [
-        ...messages,
-        { role: 'assistant', content },
-        { role: 'user', content: `Your reply could not be used: ${parsed.error}. Reply again with only the JSON object described above.` },
-      ];
-    }
-    throw new Error('unreachable');
+    };
+    const first = await attempt(messages);
+    if (!first.sent) return { ok: false, error: { code: 'JUDGE_UNAVAILABLE', message: first.error }, usage };
+    if (first.parsed.ok) return { ok: true, value: first.parsed.value, usage };
+    stats.malformed++;
+    // One retry, showing the model its own reply and what was wrong with it.
+    const second = await attempt([
+      ...messages,
+      { role: 'assistant', content: first.content },
+      { role: 'user', content: `Your reply could not be used: ${first.parsed.error}. Reply again with only the JSON object described above.` },
+    ]);
+    if (!second.sent) return { ok: false, error: { code: 'JUDGE_UNAVAILABLE', message: second.error }, usage };
+    if (second.parsed.ok) return { ok: true, value: second.parsed.value, usage };
+    stats.malformed++;
+    stats.failures++;
+    const shown = second.content.length > 300 ? `${second.content.slice(0, 300)}…` : second.content;
+    return { ok: false, error: { code: 'MALFORMED_JUDGE_OUTPUT', message: `${second.parsed.error}; reply was: ${shown}` }, usage };
   }
 
   return {

@@ -4,6 +4,7 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { api } from '../../api/mlflow';
 import { DiffView } from '../../components/common/DiffView';
 import { ErrorBanner, Loading } from '../../components/common/Status';
+import { UsedBy } from '../../components/prompts/UsedBy';
 import { formatTime } from '../../lib/format';
 import { tagOf, templateText, templateVariables } from '../../lib/prompts';
 
@@ -89,6 +90,7 @@ export function PromptPage() {
             </h2>
             <div className="muted">Variables: {templateVariables(text).map((v) => <code key={v}>{`{{${v}}}`} </code>)}</div>
             <pre data-testid="template">{text}</pre>
+            <UsedBy name={name} version={selected.version} />
             <div className="toolbar">
               Diff against
               <select value={against?.version ?? ''} onChange={(e) => setParam('diff', e.target.value)} aria-label="Diff against">
