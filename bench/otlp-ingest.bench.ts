@@ -29,13 +29,14 @@ if (process.argv[2] === '--serve') {
   process.send!({ port: server.port });
   let cpuAtStart = process.cpuUsage();
   process.on('message', async (m) => {
-    if (m === 'start') {
-      cpuAtStart = process.cpuUsage();
-      return;
+    if (m === 'start') cpuAtStart = process.cpuUsage();
+    else if (m === 'cpu') {
+      const cpu = process.cpuUsage(cpuAtStart);
+      process.send!({ cpuSeconds: (cpu.user + cpu.system) / 1e6 });
+    } else {
+      await server.close();
+      process.send!({ maxRssMb: process.resourceUsage().maxRSS / 1024 }, () => process.exit(0));
     }
-    const cpu = process.cpuUsage(cpuAtStart);
-    await server.close();
-    process.send!({ maxRssMb: process.resourceUsage().maxRSS / 1024, cpuSeconds: (cpu.user + cpu.system) / 1e6 }, () => process.exit(0));
   });
 } else {
   await main();
@@ -140,6 +141,8 @@ async function main() {
   );
   const seconds = (performance.now() - start) / 1000;
   const rate = spans / seconds;
+  child.send('cpu');
+  const { cpuSeconds } = await new Promise<{ cpuSeconds: number }>((ok) => child.once('message', (m) => ok(m as { cpuSeconds: number })));
   // A 100,000-span trace (light attributes), 100 requests of 1,000 spans, read back whole at the end.
   const hugeTrace = bigTraceRequests(100_000, 1000, true);
   const hugeStart = performance.now();
@@ -147,7 +150,7 @@ async function main() {
   const hugeSeconds = (performance.now() - hugeStart) / 1000;
   hugeTrace.requests.length = 0;
   child.send('stop');
-  const { maxRssMb, cpuSeconds } = await new Promise<{ maxRssMb: number; cpuSeconds: number }>((ok) => child.once('message', (m) => ok(m as { maxRssMb: number; cpuSeconds: number })));
+  const { maxRssMb } = await new Promise<{ maxRssMb: number }>((ok) => child.once('message', (m) => ok(m as { maxRssMb: number })));
 
   agent.destroy();
 

@@ -110,6 +110,14 @@ describe('cache, concurrency and rate limits', () => {
     expect(fake.maxInFlight).toBe(concurrency);
   });
 
+  test('judge latency counts the calls themselves, not the wait for a free slot', async () => {
+    fake.latencyMs = 50;
+    const g = createGroundednessJudge({ judge: fakeJudge(fake, { concurrency: 1, cache: false }) });
+    const results = await Promise.all(dataset.map((r) => g.evaluate(r)));
+    // Serialised, the last record waits ~250 ms for its slot; its own call still takes ~50 ms.
+    for (const r of results) expect(r.usage!.latencyMs).toBeLessThan(150);
+  });
+
   test('a requests-per-minute limit spaces the calls out', async () => {
     const judge = fakeJudge(fake, { requestsPerMinute: 1200, cache: false }); // one start every 50 ms
     const g = createGroundednessJudge({ judge });

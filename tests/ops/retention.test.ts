@@ -16,12 +16,10 @@ const ROOT = join(import.meta.dirname, '../..');
 /** An experiment with the given tags and one OTLP trace per start time; returns its id and trace ids (oldest first). */
 async function seed(s: TestServer, tags: Record<string, string>, startTimes: number[]) {
   const exp = (await s.api('POST', `${API}/experiments/create`, { name: uniq('retention') })).body.experiment_id as string;
-  for (const [key, value] of Object.entries(tags)) await s.api('POST', `${API}/experiments/set-experiment-tag`, { experiment_id: exp, key, value });
   const traceIds: string[] = [];
   for (const start of startTimes) {
     const { body, traceId } = otlpJson(start);
-    // An artifact-mode trace folder, as the Python client writes traces.json there. Written first,
-    // because a background sweep may delete the trace as soon as it is ingested.
+    // An artifact-mode trace folder, as the Python client writes traces.json there.
     const folder = join(s.dir, 'artifacts', exp, 'traces', traceId, 'artifacts');
     mkdirSync(folder, { recursive: true });
     writeFileSync(join(folder, 'traces.json'), '{}');
@@ -30,6 +28,8 @@ async function seed(s: TestServer, tags: Record<string, string>, startTimes: num
     await s.api('PATCH', `/api/3.0/mlflow/traces/${traceId}/tags`, { key: 'note', value: 'x' });
     traceIds.push(traceId);
   }
+  // Limits last, so a background sweep never races the seeding (e.g. a tag set on a trace being deleted).
+  for (const [key, value] of Object.entries(tags)) await s.api('POST', `${API}/experiments/set-experiment-tag`, { experiment_id: exp, key, value });
   return { exp, traceIds };
 }
 

@@ -59,20 +59,28 @@ export function createJudge(opts: JudgeOptions): Judge {
   const cache = new Map<string, Promise<JudgeOutcome<unknown>>>();
   const stats: JudgeStats = { calls: 0, retries: 0, cacheHits: 0, malformed: 0, failures: 0 };
 
+  // Latency is the calls' own time: waiting for a limiter slot or sleeping between retries is left
+  // out, so the per-scorer figure means the same at any concurrency.
+  async function timedCall(messages: JudgeMessage[], usage: JudgeUsage) {
+    const started = performance.now();
+    try {
+      return await opts.client.complete({ model: opts.model, messages, json: true });
+    } finally {
+      usage.latencyMs += performance.now() - started;
+    }
+  }
+
   async function send(messages: JudgeMessage[], usage: JudgeUsage) {
     for (let attempt = 0; ; attempt++) {
-      const started = performance.now();
       try {
         stats.calls++;
-        const reply = await limiter.run(() => opts.client.complete({ model: opts.model, messages, json: true }));
+        const reply = await limiter.run(() => timedCall(messages, usage));
         usage.calls++;
         usage.inputTokens += reply.inputTokens;
         usage.outputTokens += reply.outputTokens;
         usage.costUsd += judgeCost(opts.model, reply.inputTokens, reply.outputTokens, opts.price);
-        usage.latencyMs += performance.now() - started;
         return reply.content;
       } catch (err) {
-        usage.latencyMs += performance.now() - started;
         const retryable = err instanceof JudgeCallError ? err.retryable : false;
         if (!retryable || attempt >= maxRetries) throw err;
         stats.retries++;
