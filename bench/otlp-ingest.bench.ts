@@ -128,6 +128,7 @@ async function main() {
   let spans = 0;
   let failures = 0;
   child.send('start');
+  const clientCpu0 = process.cpuUsage();
   const start = performance.now();
   const deadline = start + DURATION_MS;
   await Promise.all(
@@ -141,6 +142,7 @@ async function main() {
   );
   const seconds = (performance.now() - start) / 1000;
   const rate = spans / seconds;
+  const clientCpu = process.cpuUsage(clientCpu0);
   child.send('cpu');
   const { cpuSeconds } = await new Promise<{ cpuSeconds: number }>((ok) => child.once('message', (m) => ok(m as { cpuSeconds: number })));
   // A 100,000-span trace (light attributes), 100 requests of 1,000 spans, read back whole at the end.
@@ -171,7 +173,7 @@ async function main() {
   console.log(`glassbox OTLP ingest : ${fmt(rate)} spans/s (${spans} spans in ${seconds.toFixed(1)} s, ${failures} failed requests; server CPU ${((cpuSeconds / spans) * 1e5).toFixed(2)} ms per 100 spans)`);
   console.log(`naive SQLite inserts : ${fmt(baseline.rate)} rows/s (same run, same disk; CPU ${((((baseCpu.user + baseCpu.system) / 1e3) / baseline.rows) * 100).toFixed(2)} ms per 100 rows)`);
   console.log(`ratio                : ${(rate / baseline.rate).toFixed(2)}x   target: >= 25,000 spans/s and > baseline (load average now ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores)`);
-  console.log(`server peak RSS      : ${Math.round(maxRssMb)} MB`);
+  console.log(`server peak RSS      : ${Math.round(maxRssMb)} MB; server busy ${((cpuSeconds / seconds) * 100).toFixed(0)}% of a core, load client ${(((clientCpu.user + clientCpu.system) / 1e6 / seconds) * 100).toFixed(0)}%`);
   console.log(`getTraceSpans        : ${got.length} spans in ${getMs.toFixed(0)} ms (10,000-span trace, ~700 B attributes per span)`);
   console.log(`100,000-span trace   : ingested in ${hugeSeconds.toFixed(1)} s (100 requests of 1,000), getTraceSpans returned ${huge.length} spans in ${hugeGetMs.toFixed(0)} ms`);
   if (rate < 25_000 || rate < baseline.rate) console.log('BELOW TARGET');

@@ -13,7 +13,7 @@ export interface EvaluationJob {
   status: JobStatus;
   request: Record<string, unknown>;
   progress: { total: number; done: number; failures: number; skipped: number; cost_usd: number };
-  summary?: unknown[];
+  summary?: Record<string, unknown>[];
   run_id?: string;
   error?: string;
   created_at: number;

@@ -11,8 +11,8 @@ const inFlight = new WeakMap<Db, number>();
 
 /**
  * One transaction per request with multi-row inserts. Trace headers are created (or locked) first,
- * in sorted order, so concurrent requests for the same trace serialise instead of racing or
- * deadlocking; the header is then recomputed by planTrace and updated.
+ * in sorted order, so concurrent requests for the same trace serialise instead of racing; the
+ * header is then recomputed by planTrace and updated.
  */
 export async function ingestPostgres(db: Db, job: IngestJob): Promise<IngestResult> {
   const pending = inFlight.get(db) ?? 0;
@@ -21,7 +21,16 @@ export async function ingestPostgres(db: Db, job: IngestJob): Promise<IngestResu
   }
   inFlight.set(db, pending + job.spans.length);
   try {
-    return await db.transaction().execute((trx) => write(trx, job));
+    // Requests sharing traces lock headers in two sorted passes (new rows, then existing ones), which
+    // can still form a cycle; PostgreSQL then aborts one side, and a retry of that side succeeds.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await db.transaction().execute((trx) => write(trx, job));
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (attempt >= 3 || (code !== '40P01' && code !== '40001')) throw err;
+      }
+    }
   } finally {
     inFlight.set(db, (inFlight.get(db) ?? job.spans.length) - job.spans.length);
   }
@@ -67,7 +76,11 @@ async function write(trx: Db, job: IngestJob): Promise<IngestResult> {
   let inserted = 0;
   for (const traceId of traceIds) {
     const fresh: NormalizedSpan[] = groups.get(traceId)!.filter((s) => insertedKeys.has(traceId + s.spanId));
-    if (fresh.length === 0) continue;
+    if (fresh.length === 0) {
+      // Only re-sent spans (their trace was deleted since): drop the placeholder header made above.
+      if (created.has(traceId)) await trx.deleteFrom('trace_info').where('trace_id', '=', traceId).execute();
+      continue;
+    }
     inserted += fresh.length;
     const prev = created.has(traceId) ? undefined : existing.get(traceId);
     const plan = planTrace(prev, meta.get(traceId) ?? {}, { traceId, inserted: fresh, sizes: fresh.map((s) => sizeOf.get(s)!) }, { experimentId: job.experimentId, artifactLocation: exp?.artifact_location, now });

@@ -23,7 +23,9 @@ function tagCondition(dialect: Dialect, table: 'registered_model_tags' | 'model_
 /**
  * Prompts are registered models too, but plain searches must not return them (a model search
  * listing prompts breaks the Python client's model APIs). Like MLflow, only a filter that asks for
- * `is_prompt = 'true'` (or `!= 'false'`) includes them, and then only them.
+ * `is_prompt = 'true'` (or `!= 'false'`) includes them, and then only them. Any other comparison
+ * on that tag (the Python client appends `tag.`mlflow.prompt.is_prompt` != 'true'` to every
+ * model search) is dropped in favour of the exclusion, since plain models do not carry the tag.
  */
 function asksForPrompts(comparisons: Comparison[]): boolean {
   return comparisons.some(
@@ -34,6 +36,8 @@ function asksForPrompts(comparisons: Comparison[]): boolean {
       ((c.op === '=' && c.value.toLowerCase() === 'true') || (c.op === '!=' && c.value.toLowerCase() === 'false')),
   );
 }
+
+const isPromptTagComparison = (c: Comparison) => isTag(c) && c.key === IS_PROMPT_TAG;
 
 function notPrompt(table: 'registered_model_tags' | 'model_version_tags', outer: string): RawBuilder<SqlBool> {
   const versionJoin = table === 'model_version_tags' ? sql` AND t.version = ${sql.ref(`${outer}.version`)}` : sql``;
@@ -70,14 +74,16 @@ export async function searchRegisteredModels(store: Store, req: SearchRequest): 
   const offset = decodePageToken(req.page_token);
   const comparisons = parseFilter(req.filter);
   let q = store.db.selectFrom('registered_models as rm').selectAll('rm');
+  const prompts = asksForPrompts(comparisons);
   for (const c of comparisons) {
+    if (!prompts && isPromptTagComparison(c)) continue;
     if (isTag(c)) q = q.where(tagCondition(store.dialect, 'registered_model_tags', c, 'rm'));
     else if (c.prefix === '' && c.key === 'name') {
       assertOp(c, TEXT_OPS, 'name');
       q = q.where(stringCondition(store.dialect, 'rm.name', c, 'name'));
     } else throw invalidComparison(c, 'registered models can be filtered by name and tags.<key> only');
   }
-  if (!asksForPrompts(comparisons)) q = q.where(notPrompt('registered_model_tags', 'rm'));
+  if (!prompts) q = q.where(notPrompt('registered_model_tags', 'rm'));
   const columns = { name: 'rm.name', timestamp: 'rm.last_updated_timestamp', last_updated_timestamp: 'rm.last_updated_timestamp', creation_timestamp: 'rm.creation_timestamp' };
   for (const o of orderColumns(req.order_by, columns, 'registered models')) q = q.orderBy(sortKey(store.dialect, o.column), o.dir);
   const rows = await q.orderBy(sortKey(store.dialect, 'rm.name'), 'asc').limit(limit + 1).offset(offset).execute();
@@ -90,7 +96,9 @@ export async function searchModelVersions(store: Store, req: SearchRequest): Pro
   const offset = decodePageToken(req.page_token);
   const comparisons = parseFilter(req.filter);
   let q = store.db.selectFrom('model_versions as mv').selectAll('mv').where('mv.current_stage', '!=', DELETED_STAGE);
+  const prompts = asksForPrompts(comparisons);
   for (const c of comparisons) {
+    if (!prompts && isPromptTagComparison(c)) continue;
     if (isTag(c)) q = q.where(tagCondition(store.dialect, 'model_version_tags', c, 'mv'));
     else if (c.prefix === '' && c.key === 'name') {
       assertOp(c, TEXT_OPS, 'name');
@@ -105,7 +113,7 @@ export async function searchModelVersions(store: Store, req: SearchRequest): Pro
       q = q.where(numericCondition(store.dialect, 'mv.version', c, 'version_number'));
     } else throw invalidComparison(c, 'model versions can be filtered by name, version_number, run_id, source_path and tags.<key> only');
   }
-  if (!asksForPrompts(comparisons)) q = q.where(notPrompt('model_version_tags', 'mv'));
+  if (!prompts) q = q.where(notPrompt('model_version_tags', 'mv'));
   const columns = {
     name: 'mv.name',
     version_number: 'mv.version',

@@ -140,3 +140,7 @@ export async function renameResource(db: Db, type: ResourceType, from: string, t
   await db.updateTable('permissions').set({ resource_id: to }).where('resource_type', '=', type).where('resource_id', '=', from).execute();
 }
 
+
+export async function dropResourceGrants(db: Db, type: ResourceType, resourceId: string): Promise<void> {
+  await db.deleteFrom('permissions').where('resource_type', '=', type).where('resource_id', '=', resourceId).execute();
+}

@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { GetEvaluationResponse, ListEvaluationsResponse, StartEvaluationResponse } from '../../src/server/routes/evaluations.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -11,11 +12,17 @@ for (const dialect of DIALECTS) {
     });
     afterAll(() => s?.close());
 
+    /** Every answer must match the route's own response schema. */
+    const get = async (path: string) => {
+      const r = await s.api('GET', path);
+      expect(r.status, r.text).toBe(200);
+      return GetEvaluationResponse.parse(r.body);
+    };
     const poll = async (path: string) => {
-      let job = (await s.api('GET', path)).body.job;
+      let { job } = await get(path);
       for (let i = 0; i < 100 && (job.status === 'PENDING' || job.status === 'RUNNING'); i++) {
         await new Promise((ok) => setTimeout(ok, 50));
-        job = (await s.api('GET', path)).body.job;
+        ({ job } = await get(path));
       }
       return job;
     };
@@ -48,10 +55,10 @@ for (const dialect of DIALECTS) {
     test('a job over an experiment without traces succeeds with zero counts and still records a run', async () => {
       const started = await s.api('POST', '/ajax-api/2.0/glassbox/evaluations', { experiment_id: '0', scorers: ['latency', 'pii'], run_name: 'empty' });
       expect(started.status, started.text).toBe(200);
-      expect(started.body.job).toMatchObject({ experiment_id: '0', status: 'PENDING', request: { scorers: ['latency', 'pii'], concurrency: 8, force: false } });
+      expect(StartEvaluationResponse.parse(started.body).job).toMatchObject({ experiment_id: '0', status: 'PENDING', request: { scorers: ['latency', 'pii'], concurrency: 8, force: false } });
       const job = await poll(`/api/3.0/glassbox/evaluations/${started.body.job.job_id}`);
       expect(job, JSON.stringify(job)).toMatchObject({ status: 'SUCCEEDED', progress: { total: 0, done: 0, failures: 0, skipped: 0, cost_usd: 0 } });
-      expect(job.summary.map((x: { scorer: string; count: number }) => [x.scorer, x.count])).toEqual([['latency', 0], ['pii', 0]]);
+      expect(job.summary!.map((x) => [x.scorer, x.count])).toEqual([['latency', 0], ['pii', 0]]);
       const run = await s.api('GET', `/api/2.0/mlflow/runs/get?run_id=${job.run_id}`);
       expect(run.body.run?.info, run.text).toMatchObject({ status: 'FINISHED', run_name: 'empty' });
     });
@@ -78,7 +85,7 @@ for (const dialect of DIALECTS) {
       const a = (await s.api('POST', '/api/2.0/glassbox/evaluations', { experiment_id: '0', scorers: ['latency'] })).body.job.job_id;
       await new Promise((ok) => setTimeout(ok, 5));
       const b = (await s.api('POST', '/api/2.0/glassbox/evaluations', { experiment_id: '0', scorers: ['latency'] })).body.job.job_id;
-      const ids = (await s.api('GET', '/api/2.0/glassbox/evaluations?experiment_id=0')).body.jobs.map((j: { job_id: string }) => j.job_id);
+      const ids = ListEvaluationsResponse.parse((await s.api('GET', '/api/2.0/glassbox/evaluations?experiment_id=0')).body).jobs.map((j) => j.job_id);
       expect(ids.indexOf(b)).toBeLessThan(ids.indexOf(a));
       await poll(`/api/2.0/glassbox/evaluations/${a}`);
       await poll(`/api/2.0/glassbox/evaluations/${b}`);

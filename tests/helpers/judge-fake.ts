@@ -34,13 +34,12 @@ const words = (s: string) => new Set((s.toLowerCase().match(/[a-z0-9]+/g) ?? [])
 const section = (text: string, tag: string) => new RegExp(`<${tag}>\\n?([\\s\\S]*?)\\n?</${tag}>`).exec(text)?.[1] ?? '';
 const numbered = (text: string) => [...text.matchAll(/^\[?(\d+)[\].]\s*(.*)$/gm)].map((m) => ({ index: Number(m[1]), text: m[2] }));
 
-function judge(system: string, user: string): unknown {
-  const task = /Task: (custom judge|\w+)/.exec(system)?.[1];
-  const q = section(user, 'question');
-  const a = section(user, 'answer');
-  if (task === 'groundedness') {
+type Rule = (user: string, system: string) => unknown;
+
+const RULES: Record<string, Rule> = {
+  groundedness(user) {
     const ctx = words(section(user, 'context'));
-    const claims = a.split(/(?<=[.!?])\s+/).map((c) => c.trim()).filter(Boolean);
+    const claims = section(user, 'answer').split(/(?<=[.!?])\s+/).map((c) => c.trim()).filter(Boolean);
     return {
       claims: claims.map((claim) => {
         const missing = [...words(claim)].filter((w) => !ctx.has(w));
@@ -48,25 +47,25 @@ function judge(system: string, user: string): unknown {
       }),
       rationale: 'checked claim by claim',
     };
-  }
-  if (task === 'context_relevance') {
-    const qw = words(q);
+  },
+  context_relevance(user) {
+    const qw = words(section(user, 'question'));
     const chunks = numbered(section(user, 'context'));
     return { chunks: chunks.map((c) => ({ index: c.index, relevant: [...words(c.text)].some((w) => qw.has(w)), reason: 'word overlap' })), rationale: 'per chunk' };
-  }
-  if (task === 'answer_relevance') {
-    const qw = [...words(q)];
-    const aw = words(a);
+  },
+  answer_relevance(user) {
+    const qw = [...words(section(user, 'question'))];
+    const aw = words(section(user, 'answer'));
     const share = qw.length ? qw.filter((w) => aw.has(w)).length / qw.length : 0;
     return { verdict: share >= 0.5 ? 'yes' : share > 0 ? 'partial' : 'no', rationale: `${Math.round(share * 100)}% of the question's words are addressed` };
-  }
-  if (task === 'correctness') {
-    const aw = words(a);
+  },
+  correctness(user) {
+    const aw = words(section(user, 'answer'));
     const missing = [...words(section(user, 'expected_answer'))].filter((w) => !aw.has(w));
     return { verdict: missing.length ? 'incorrect' : 'correct', rationale: missing.length ? `missing ${missing.join(', ')}` : 'all expected facts present' };
-  }
-  if (task === 'guidelines') {
-    const answer = a.toLowerCase();
+  },
+  guidelines(user) {
+    const answer = section(user, 'answer').toLowerCase();
     return {
       results: numbered(section(user, 'guidelines')).map((g) => {
         const not = /^do not mention (.+)$/i.exec(g.text);
@@ -76,8 +75,8 @@ function judge(system: string, user: string): unknown {
       }),
       rationale: 'rule by rule',
     };
-  }
-  if (task === 'custom judge') {
+  },
+  'custom judge'(user, system) {
     if (/true or false/.test(system)) return { value: /please/i.test(user), rationale: 'looked for please' };
     const cats = /one of (.+)\.$/.exec(system.split(' where ')[1] ?? '')?.[1];
     if (cats) {
@@ -87,8 +86,14 @@ function judge(system: string, user: string): unknown {
     const range = /from (-?[\d.]+) to (-?[\d.]+)/.exec(system);
     const bangs = (user.match(/!/g) ?? []).length;
     return { value: Math.min(Number(range?.[2] ?? 10), Math.max(Number(range?.[1] ?? 0), bangs)), rationale: `${bangs} exclamation marks` };
-  }
-  return { error: `unknown task in system prompt: ${system.slice(0, 60)}` };
+  },
+};
+
+/** The task comes from the system prompt's "Task: …" line, as every Glassbox template states it. */
+function judge(system: string, user: string): unknown {
+  const task = /Task: (custom judge|\w+)/.exec(system)?.[1];
+  const rule = task ? RULES[task] : undefined;
+  return rule ? rule(user, system) : { error: `unknown task in system prompt: ${system.slice(0, 60)}` };
 }
 
 /** Starts the fake on an ephemeral port; `baseURL` ends in /v1 like OpenAI's. */

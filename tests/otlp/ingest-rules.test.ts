@@ -35,6 +35,7 @@ for (const dialect of DIALECTS) {
       ['truncated protobuf', () => fixture('otlp-genai.pb').subarray(0, 100), PB, 400, 'BAD_REQUEST'],
       ['garbage protobuf', () => Buffer.from('\xff\xfe not a protobuf message', 'latin1'), PB, 400, 'BAD_REQUEST'],
       ['invalid JSON', () => '{"resourceSpans": [', JSON_TYPE, 400, 'BAD_REQUEST'],
+      ['JSON without resourceSpans', () => '{"resourceLogs": []}', JSON_TYPE, 400, 'BAD_REQUEST'],
       ['text/plain', () => 'hello', { 'content-type': 'text/plain' }, 415, 'INVALID_PARAMETER_VALUE'],
       ['no content type', () => new Uint8Array([1]), { 'content-type': '' }, 415, 'INVALID_PARAMETER_VALUE'],
       ['zstd encoding', () => '{}', { ...JSON_TYPE, 'content-encoding': 'zstd' }, 415, 'INVALID_PARAMETER_VALUE'],
@@ -57,6 +58,13 @@ for (const dialect of DIALECTS) {
       const r = await send(compress(Buffer.from(otlpJson([{ traceId, spanId: spanId(1) }]))), { ...JSON_TYPE, 'content-encoding': name.split(' ')[0] });
       expect(r.status).toBe(200);
       expect((await getTraceSpans(s.store, `tr-${traceId}`)).length).toBe(1);
+    });
+
+    test('an OTLP logs export sent to /v1/traces decodes as id-less spans, all rejected by partial success', async () => {
+      const logs = { resourceSpans: [{ scopeSpans: [{ spans: [{ name: 'log line' }, { name: 'another' }] }] }] };
+      const r = await send(JSON.stringify(logs));
+      expect(r.status).toBe(200);
+      expect(r.body.partialSuccess).toEqual({ rejectedSpans: '2', errorMessage: expect.stringContaining('traceId and spanId are required on every span') });
     });
 
     test('the /api/2.0/otel alias ingests like /v1/traces and protobuf is answered in protobuf', async () => {

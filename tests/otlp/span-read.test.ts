@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { normalizeTracesJson } from '../../src/server/otlp/traces-json.js';
+import { normalizeSpan } from '../../src/server/otlp/normalize.js';
+import { parseTracesJson } from '../../src/server/trace-artifacts.js';
 import { ingestSpans } from '../../src/store/ingest.js';
 import { getTraceSpans, spanFilterCondition, toTracesJsonSpan, tracesJsonText } from '../../src/store/spans.js';
 import { DIALECTS } from '../helpers/dialects.js';
@@ -51,14 +52,15 @@ for (const dialect of DIALECTS) {
       expect(() => spanFilterCondition(dialect, { key: 'colour', op: '=', value: 'x' })).toThrow(/span\.colour/);
     });
 
-    test('traces.json from the Python writer (JSON-encoded values) and the TS SDK (raw values) ingest alike', async () => {
+    test('traces.json spans from the Python writer (JSON-encoded values) and the TS SDK (raw values) ingest alike and are served back exactly', async () => {
       const b64 = (hex: string) => Buffer.from(hex, 'hex').toString('base64');
       const trace = '6f1e2d3c4b5a69788796a5b4c3d2e1f0';
-      const python = { spans: [{ trace_id: b64(trace), span_id: b64('00000000000000a1'), parent_span_id: null, name: 'py', start_time_unix_nano: '1768471200000000001', end_time_unix_nano: '1768471200500000000', status: { code: 'STATUS_CODE_OK', message: '' },
+      const python = { spans: [{ trace_id: b64(trace), span_id: b64('00000000000000a1'), parent_span_id: null, name: 'py', start_time_unix_nano: 1768471200000000001n, end_time_unix_nano: '1768471200500000000', status: { code: 'STATUS_CODE_OK', message: '' },
         attributes: { 'mlflow.traceRequestId': `"tr-${trace}"`, 'mlflow.spanType': '"CHAIN"', 'mlflow.spanInputs': '{"x": 1}', 'mlflow.spanOutputs': '2' }, events: [] }] };
       const ts = { spans: [{ trace_id: b64(trace), span_id: b64('00000000000000a2'), parent_span_id: b64('00000000000000a1'), name: 'ts', start_time_unix_nano: 1768471200100000000, end_time_unix_nano: 1768471200200000000, status: { code: 'ERROR' },
         attributes: { 'mlflow.spanType': 'LLM', 'mlflow.spanInputs': { q: 'hi' }, 'mlflow.chat.tokenUsage': { input_tokens: 5, output_tokens: 6, total_tokens: 11 } }, events: [] }] };
-      await ingestSpans(s.store, 0, [...normalizeTracesJson(python), ...normalizeTracesJson(ts)]);
+      const exact = (doc: unknown) => JSON.stringify(doc, (_k, v) => (typeof v === 'bigint' ? `@@${v}` : v)).replace(/"@@(\d+)"/g, '$1');
+      await ingestSpans(s.store, 0, [...parseTracesJson(exact(python), trace), ...parseTracesJson(exact(ts), trace)].map(normalizeSpan));
       const spans = await getTraceSpans(s.store, `tr-${trace}`);
       expect(spans.map((x) => [x.name, x.span_type, x.status])).toEqual([['py', 'CHAIN', 'OK'], ['ts', 'LLM', 'ERROR']]);
       expect(spans[0].attributes['mlflow.spanInputs']).toEqual({ x: 1 });

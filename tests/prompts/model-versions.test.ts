@@ -89,6 +89,15 @@ for (const dialect of DIALECTS) {
       const plain = await call(s, S.SearchModelVersionsResponse, 'GET', `/model-versions/search?filter=${encodeURIComponent(`name = '${name}'`)}`);
       expect(plain.model_versions).toEqual([]);
     });
+
+    test("the Python client's appended tag.`mlflow.prompt.is_prompt` != 'true' still lists plain versions, which lack that tag", async () => {
+      const name = uniqueName('model');
+      await call(s, S.RegisteredModelResponse, 'POST', '/registered-models/create', { name });
+      await call(s, S.ModelVersionResponse, 'POST', '/model-versions/create', { name, source: 'runs:/r/model' });
+      const filter = `name = '${name}' AND tag.\`mlflow.prompt.is_prompt\` != 'true'`;
+      const listed = await call(s, S.SearchModelVersionsResponse, 'GET', `/model-versions/search?filter=${encodeURIComponent(filter)}`);
+      expect(listed.model_versions.map((v) => v.version)).toEqual(['1']);
+    });
   });
 
   describe(`${dialect}: prompt version rules`, () => {

@@ -107,6 +107,14 @@ for (const dialect of DIALECTS) {
       expect(names(await search(`filter=${encodeURIComponent(filter)}`))).toEqual(['prompt']);
     });
 
+    test("the Python client's appended tag.`mlflow.prompt.is_prompt` != 'true' (or = 'false') lists the plain models, which lack that tag", async () => {
+      // MlflowClient.search_registered_models adds this clause to every filter (add_prompt_filter_string).
+      for (const clause of ["tag.`mlflow.prompt.is_prompt` != 'true'", "tags.`mlflow.prompt.is_prompt` = 'false'"]) {
+        const filter = `name LIKE '${run}-%' AND ${clause}`;
+        expect(names(await search(`filter=${encodeURIComponent(filter)}`))).toEqual(['Beta', 'alpha', 'gamma']);
+      }
+    });
+
     test.for([
       [`name = 'RUN-alpha'`, ['alpha']],
       [`name ILIKE 'RUN-b%'`, ['Beta']],

@@ -98,6 +98,9 @@ for (const dialect of DIALECTS) {
     test('UI pages need no credentials; the UI API under /ajax-api does', async () => {
       expect((await s.api('GET', '/experiments/1')).status).not.toBe(401);
       expect((await s.api('GET', '/ajax-api/2.0/mlflow/experiments/get?experiment_id=0')).status).toBe(401);
+      const u = await s.user();
+      expect((await s.api('GET', '/ajax-api/2.0/mlflow/experiments/get?experiment_id=0', undefined, u.headers)).status).toBe(200);
+      expect((await s.api('GET', '/ajax-api/3.0/mlflow/server-info', undefined, u.headers)).status).toBe(200);
     });
 
     test('a 403 is MLflow-shaped PERMISSION_DENIED with the message "Permission denied"', async () => {

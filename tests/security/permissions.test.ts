@@ -52,6 +52,7 @@ for (const dialect of DIALECTS) {
     row('traces/search (READ on each location)', () => ['POST', `${TRACES}/search`, { locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: exp } }] }], { owner: 200, other: 200 });
     row('traces/delete-traces (MANAGE)', () => ['POST', `${TRACES}/delete-traces`, { experiment_id: exp, request_ids: ['tr-0'] }], { owner: 200, other: 403 });
     row('OTLP ingest (EDIT on x-mlflow-experiment-id)', () => ['POST', '/v1/traces', otlpJson().body, { 'x-mlflow-experiment-id': exp }], { owner: 200, other: 403 });
+    row('monitoring (READ)', () => ['GET', `/api/2.0/glassbox/monitoring?experiment_id=${exp}`], { owner: 200, other: 200 });
     row('experiments/delete (MANAGE)', () => ['POST', `${API}/experiments/delete`, { experiment_id: doomed }], { owner: 200, other: 403 });
 
     test.for(matrix)('%s: the owner and another user get the expected status', async ([, build, expected]) => {
@@ -78,6 +79,27 @@ for (const dialect of DIALECTS) {
       expect((await s.api('POST', `${API}/experiments/delete`, { experiment_id: exp2 }, u.headers)).status).toBe(403);
     });
 
+    test('starting an evaluation job needs EDIT on its experiment', async () => {
+      const r = await s.api('POST', '/api/2.0/glassbox/evaluations', { experiment_id: exp, scorers: ['correctness'] }, other.headers);
+      expect(r.status).toBe(403);
+      expect(await s.store.db.selectFrom('evaluation_jobs').select('job_id').where('experiment_id', '=', exp).execute()).toEqual([]);
+    });
+
+    test('an explicit NO_PERMISSIONS grant cannot be dodged with lowerCamelCase parameter names', async () => {
+      const u = await s.user();
+      await s.grant(u.name, exp, 'NO_PERMISSIONS');
+      expect((await s.api('POST', `${API}/runs/search`, { experimentIds: [exp] }, u.headers)).status).toBe(403);
+      expect((await s.api('GET', `${API}/runs/get?runId=${runId}`, undefined, u.headers)).status).toBe(403);
+      expect((await s.api('GET', `${API}/experiments/get?experimentId=${exp}`, undefined, u.headers)).status).toBe(403);
+      expect((await s.api('GET', `${API}/experiments/get?experiment_id=0`, undefined, u.headers)).status).toBe(200);
+    });
+
+    test('a malformed escape in an artifact path is a client error, not a 500', async () => {
+      const r = await s.api('GET', `${ARTIFACTS}/${exp}/%E0%A4%A/x`, undefined, other.headers);
+      expect(r.status).toBeGreaterThanOrEqual(400);
+      expect(r.status).toBeLessThan(500);
+    });
+
     test('admins bypass every check', async () => {
       expect((await s.api('POST', `${API}/experiments/set-experiment-tag`, { experiment_id: exp, key: 'a', value: 'b' }, s.admin)).status).toBe(200);
     });
@@ -96,6 +118,23 @@ for (const dialect of DIALECTS) {
       expect((await s.api('POST', `${API}/model-versions/create`, version, other.headers)).status).toBe(403);
       expect((await s.api('POST', `${API}/model-versions/create`, version, owner.headers)).status).toBe(200);
       expect((await s.api('DELETE', `${API}/registered-models/delete`, { name }, other.headers)).status).toBe(403);
+    });
+
+    test("a deleted model's grants do not carry over to a new model with the same name", async () => {
+      const name = uniq('reused');
+      await s.api('POST', `${API}/registered-models/create`, { name }, owner.headers);
+      expect((await s.api('DELETE', `${API}/registered-models/delete`, { name }, owner.headers)).status).toBe(200);
+      await s.api('POST', `${API}/registered-models/create`, { name }, other.headers);
+      expect((await s.api('POST', `${API}/registered-models/set-tag`, { name, key: 'k', value: 'v' }, owner.headers)).status).toBe(403);
+      expect((await s.api('POST', `${API}/registered-models/set-tag`, { name, key: 'k', value: 'v' }, other.headers)).status).toBe(200);
+    });
+
+    test('a renamed model keeps its grants under the new name', async () => {
+      const name = uniq('before');
+      await s.api('POST', `${API}/registered-models/create`, { name }, owner.headers);
+      const renamed = uniq('after');
+      expect((await s.api('POST', `${API}/registered-models/rename`, { name, new_name: renamed }, owner.headers)).status).toBe(200);
+      expect((await s.api('DELETE', `${API}/registered-models/delete`, { name: renamed }, owner.headers)).status).toBe(200);
     });
   });
 
@@ -138,6 +177,16 @@ for (const dialect of DIALECTS) {
       const bobName = (await s.api('GET', `${API}/experiments/get?experiment_id=${bobExp}`, undefined, bob.headers)).body.experiment.name;
       expect((await s.api('GET', `${API}/experiments/get-by-name?experiment_name=${bobName}`, undefined, alice.headers)).status).toBe(403);
       expect((await s.api('GET', `${API}/experiments/get-by-name?experiment_name=${bobName}`, undefined, bob.headers)).status).toBe(200);
+    });
+
+    test('the evaluation job list and job details only show readable experiments', async () => {
+      const job = (id: string, experiment: string) => ({ job_id: id, experiment_id: experiment, status: 'SUCCEEDED', request_json: '{}', total: 0, done: 0, failures: 0, skipped: 0, cost_usd: 0, created_at: Date.now() });
+      await s.store.db.insertInto('evaluation_jobs').values([job(`ev-a-${aliceExp}`, aliceExp), job(`ev-b-${bobExp}`, bobExp)]).execute();
+      const list = await s.api('GET', '/api/2.0/glassbox/evaluations', undefined, alice.headers);
+      expect(list.status).toBe(200);
+      expect(list.body.jobs.map((j: { job_id: string }) => j.job_id)).toEqual([`ev-a-${aliceExp}`]);
+      expect((await s.api('GET', `/api/2.0/glassbox/evaluations/ev-b-${bobExp}`, undefined, alice.headers)).status).toBe(403);
+      expect((await s.api('GET', `/api/2.0/glassbox/evaluations/ev-a-${aliceExp}`, undefined, alice.headers)).status).toBe(200);
     });
 
     test('registered-models/search hides models the caller may not read', async () => {

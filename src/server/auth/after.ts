@@ -1,11 +1,19 @@
 import type { Context } from 'hono';
 import type { Db } from '../../store/db.js';
-import { grantPermission, renameResource, type Permission, type User } from '../../store/users.js';
+import { dropResourceGrants, grantPermission, renameResource, type Permission, type User } from '../../store/users.js';
 import { allowedAll, readable } from './access.js';
 import type { After } from './permissions.js';
 import { valuesAt } from './resources.js';
 
 type Json = Record<string, any>;
+
+const requestJson = async (c: Context): Promise<unknown> => {
+  try {
+    return JSON.parse((await c.req.text()) || '{}');
+  } catch {
+    return {};
+  }
+};
 
 const replaceJson = (c: Context, body: unknown, status = 200) => {
   c.res = new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
@@ -28,10 +36,16 @@ export async function applyAfter(after: After, c: Context, db: Db, user: User, f
       if (body.registered_model?.name) await grantPermission(db, user.user_id, 'registered_model', body.registered_model.name, 'MANAGE');
       return;
     case 'move-model-grants': {
-      const req = JSON.parse((await c.req.text()) || '{}');
+      const req = await requestJson(c);
       const [from] = valuesAt(req, 'name');
       const [to] = valuesAt(req, 'new_name');
       if (from && to) await renameResource(db, 'registered_model', from, to);
+      return;
+    }
+    case 'drop-model-grants': {
+      // Model names can be reused: grants on a deleted model must not carry over to a new one.
+      const [name] = valuesAt(await requestJson(c), 'name');
+      if (name) await dropResourceGrants(db, 'registered_model', name);
       return;
     }
   }

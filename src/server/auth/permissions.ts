@@ -22,7 +22,7 @@ export type Ref = `${RefKind}:${'query' | 'body' | 'param' | 'header'}.${string}
 export type Access = 'public' | 'user' | 'admin' | readonly [Need, ...Ref[]];
 
 /** What the middleware does with a successful response (see middleware.ts). */
-export type After = 'grant-experiment-creator' | 'grant-model-creator' | 'move-model-grants' | 'filter-experiments' | 'filter-models' | 'filter-model-versions' | 'filter-evaluations' | 'check-experiment-read';
+export type After = 'grant-experiment-creator' | 'grant-model-creator' | 'move-model-grants' | 'drop-model-grants' | 'filter-experiments' | 'filter-models' | 'filter-model-versions' | 'filter-evaluations' | 'check-experiment-read';
 
 export interface Rule {
   access: Access;
@@ -99,7 +99,7 @@ const MLFLOW: Row[] = [
   ['GET', '/registered-models/get', ['READ', 'model:query.name']],
   ['PATCH', '/registered-models/update', ['EDIT', 'model:body.name']],
   ['POST', '/registered-models/rename', ['EDIT', 'model:body.name'], 'move-model-grants'],
-  ['DELETE', '/registered-models/delete', ['MANAGE', 'model:body.name']],
+  ['DELETE', '/registered-models/delete', ['MANAGE', 'model:body.name'], 'drop-model-grants'],
   ['GET', '/registered-models/search', 'user', 'filter-models'],
   ['POST', '/registered-models/set-tag', ['EDIT', 'model:body.name']],
   ['DELETE', '/registered-models/delete-tag', ['EDIT', 'model:body.name']],

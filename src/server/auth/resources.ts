@@ -35,18 +35,40 @@ async function bodyOf(c: Context): Promise<unknown> {
   try {
     // hono caches the text, so the route's own readJson sees the same body.
     const text = await c.req.text();
-    const body = text.trim() ? JSON.parse(text) : {};
-    return typeof body === 'string' ? JSON.parse(body) : body;
+    let body = text.trim() ? JSON.parse(text) : {};
+    if (typeof body === 'string') body = JSON.parse(body);
+    if (!body || typeof body !== 'object' || Array.isArray(body)) return {};
+    // Exactly what readJson (validate.ts) hands the route: lowerCamelCase top-level names become
+    // snake_case, later keys winning. Otherwise `experimentIds` would slip past a check on `experiment_ids`.
+    const normalized: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(body)) normalized[/[A-Z]/.test(k) ? camelToSnake(k) : k] = v;
+    return normalized;
   } catch (err) {
     if (err instanceof MlflowError) throw err; // body too large
     return {};
   }
 }
 
+const camelToSnake = (k: string) => k.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`);
+const snakeToCamel = (k: string) => k.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase());
+
+/** hono decodes path params once; so do we, keeping malformed escapes as they are (never a 500). */
+function decodeOnce(v: string): string {
+  try {
+    return decodeURIComponent(v);
+  } catch {
+    return v;
+  }
+}
+
 async function rawValues(c: Context, where: string, field: string, params: Record<string, string>, body: () => Promise<unknown>): Promise<string[]> {
-  if (where === 'param') return params[field] !== undefined ? [decodeURIComponent(params[field])] : [];
+  if (where === 'param') return params[field] !== undefined ? [decodeOnce(params[field])] : [];
   if (where === 'header') return c.req.header(field) !== undefined ? [c.req.header(field)!.trim()] : [];
-  if (where === 'query') return field.endsWith('[]') ? c.req.queries(field.slice(0, -2)) ?? [] : c.req.query(field) !== undefined ? [c.req.query(field)!] : [];
+  if (where === 'query') {
+    // readQuery accepts runId as well as run_id: check every value under either spelling.
+    const name = field.replace(/\[\]$/, '');
+    return [...new Set([name, snakeToCamel(name)])].flatMap((n) => c.req.queries(n) ?? []);
+  }
   return valuesAt(await body(), field);
 }
 

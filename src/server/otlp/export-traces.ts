@@ -25,6 +25,8 @@ export async function exportTraces(store: Store, body: Buffer, encoding: 'protob
     if (err instanceof OtlpDecodeError) throw new MlflowError('BAD_REQUEST', `Invalid OpenTelemetry ${encoding === 'protobuf' ? 'protobuf' : 'JSON'} request: ${err.message}`);
     throw err;
   }
+  // As on MLflow's receiver: a body that decodes to no resourceSpans at all is not a trace export.
+  if (request.resourceSpans.length === 0) throw new MlflowError('BAD_REQUEST', 'Invalid OpenTelemetry request: it contains no resourceSpans');
   const normalized = normalizeRequest(request);
   const byExperiment = new Map<number, NormalizedSpan[]>();
   for (const group of normalized.groups) {

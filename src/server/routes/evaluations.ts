@@ -2,10 +2,35 @@ import type { IncomingMessage } from 'node:http';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { runEvaluationJob, StartEvaluationRequest } from '../../evals/job.js';
-import { createJob, experimentIsActive, getJob, jobResults, jobRowToJob, listJobs, type EvaluationJob } from '../../store/evaluations.js';
+import { createJob, experimentIsActive, getJob, jobResults, jobRowToJob, listJobs } from '../../store/evaluations.js';
 import type { AppDeps } from '../deps.js';
 import { MlflowError } from '../errors.js';
 import { readJson, readQuery } from '../validate.js';
+
+/** A job as every evaluation endpoint returns it. */
+export const EvaluationJob = z.object({
+  job_id: z.string(),
+  experiment_id: z.string(),
+  status: z.enum(['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED']),
+  request: z.record(z.string(), z.unknown()),
+  progress: z.object({ total: z.number(), done: z.number(), failures: z.number(), skipped: z.number(), cost_usd: z.number() }),
+  summary: z.array(z.record(z.string(), z.unknown())).optional(),
+  run_id: z.string().optional(),
+  error: z.string().optional(),
+  created_at: z.number(),
+  finished_at: z.number().optional(),
+});
+export const StartEvaluationResponse = z.object({ job: EvaluationJob });
+export type StartEvaluationResponse = z.infer<typeof StartEvaluationResponse>;
+export const ListEvaluationsResponse = z.object({ jobs: z.array(EvaluationJob) });
+export type ListEvaluationsResponse = z.infer<typeof ListEvaluationsResponse>;
+export const GetEvaluationResponse = z.object({
+  job: EvaluationJob,
+  results: z
+    .array(z.object({ trace_id: z.string(), scorer: z.string(), score: z.number().optional(), label: z.string().optional(), passed: z.boolean().optional(), error: z.string().optional(), judge_cost_usd: z.number(), judge_latency_ms: z.number() }))
+    .optional(),
+});
+export type GetEvaluationResponse = z.infer<typeof GetEvaluationResponse>;
 
 const ListEvaluationsRequest = z.object({
   experiment_id: z.string().optional(),
@@ -41,18 +66,18 @@ export function evaluationsRoutes(deps: AppDeps) {
       const job = await createJob(db, req.experiment_id, req);
       const ctx = { db, baseUrl: selfUrl(c), authorization: c.req.header('authorization') };
       void runEvaluationJob(ctx, job, req);
-      return c.json({ job: jobRowToJob(job) } satisfies { job: EvaluationJob });
+      return c.json({ job: jobRowToJob(job) } satisfies StartEvaluationResponse);
     })
     .get('/evaluations', async (c) => {
       const q = readQuery(c, ListEvaluationsRequest);
       const rows = await listJobs(db, { experimentId: q.experiment_id, limit: q.max_results });
-      return c.json({ jobs: rows.map(jobRowToJob) });
+      return c.json({ jobs: rows.map(jobRowToJob) } satisfies ListEvaluationsResponse);
     })
     .get('/evaluations/:id', async (c) => {
       const q = readQuery(c, GetEvaluationRequest);
       const row = await getJob(db, c.req.param('id'));
       if (!row) throw MlflowError.notFound(`Evaluation job with id=${c.req.param('id')} not found`);
       const withResults = q.include_results?.toLowerCase() === 'true';
-      return c.json({ job: jobRowToJob(row), ...(withResults ? { results: await jobResults(db, row.job_id) } : {}) });
+      return c.json({ job: jobRowToJob(row), ...(withResults ? { results: await jobResults(db, row.job_id) } : {}) } satisfies GetEvaluationResponse);
     });
 }
