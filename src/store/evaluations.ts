@@ -137,3 +137,17 @@ export async function experimentIsActive(db: Db, experimentId: string): Promise<
   const row = await db.selectFrom('experiments').select('lifecycle_stage').where('experiment_id', '=', Number(experimentId)).executeTakeFirst();
   return row?.lifecycle_stage === 'active';
 }
+
+/**
+ * Jobs run inside the server process, so a restart ends them: call on startup to mark jobs left
+ * PENDING/RUNNING as FAILED. Their finished results are kept as assessments, and a new job with
+ * the same request resumes where they stopped.
+ */
+export async function failInterruptedJobs(db: Db): Promise<number> {
+  const r = await db
+    .updateTable('evaluation_jobs')
+    .set({ status: 'FAILED', error: 'interrupted by a server restart; start the job again to resume', finished_at: Date.now() })
+    .where('status', 'in', ['PENDING', 'RUNNING'])
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}

@@ -4,11 +4,13 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { ensureUiBuilt, launchChromium, SCREENSHOTS } from './browser.js';
 import { seed } from './seed.js';
+import { startFakeJudge, type FakeJudge } from '../helpers/judge-fake.js';
 
 let server: TestServer;
 let browser: Browser;
 let page: Page;
 let data: Awaited<ReturnType<typeof seed>>;
+let judge: FakeJudge;
 
 const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
 const go = async (path: string) => {
@@ -20,12 +22,17 @@ describe('web UI in Chromium against a seeded server', () => {
     ensureUiBuilt();
     server = await startTestServer('sqlite');
     data = await seed(server);
+    judge = await startFakeJudge();
+    // Evaluation jobs started from the page build their judge from the server's environment.
+    process.env.GLASSBOX_JUDGE_BASE_URL = judge.baseURL;
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    await judge?.close();
+    delete process.env.GLASSBOX_JUDGE_BASE_URL;
   });
 
   test('experiments page lists experiments and filters them with the MLflow grammar', async () => {
@@ -142,4 +149,25 @@ describe('web UI in Chromium against a seeded server', () => {
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
     await shot('experiments-theme');
   });
+
+  test('evaluations page starts a judge job, shows its progress, summary and distributions, and compares two jobs', async () => {
+    await go(`/experiments/${data.experimentId}/evaluations`);
+    await page.getByRole('button', { name: 'Start evaluation' }).click();
+    await page.locator('tbody tr .badge', { hasText: 'SUCCEEDED' }).first().waitFor({ timeout: 20_000 });
+    await page.getByLabel('Run name').fill('second');
+    await page.getByRole('button', { name: 'Start evaluation' }).click();
+    await page.waitForFunction(() => [...document.querySelectorAll('tbody tr .badge')].filter((b) => b.textContent === 'SUCCEEDED').length === 2, null, { timeout: 20_000 });
+    await shot('evaluations');
+    await page.locator('tbody tr').last().locator('a').first().click(); // the first job: the second skipped what it had judged
+    await page.locator('td', { hasText: 'groundedness' }).first().waitFor();
+    await page.getByTestId('dist-latency').waitFor();
+    expect(await page.getByTestId('results').locator('tbody tr').count()).toBeGreaterThan(0);
+    await shot('evaluation');
+    await page.goBack();
+    await page.locator('tbody input[type=checkbox]').nth(0).check();
+    await page.locator('tbody input[type=checkbox]').nth(1).check();
+    await page.getByRole('button', { name: 'Compare 2 selected' }).click();
+    await page.getByTestId('eval-compare').locator('td', { hasText: 'latency' }).waitFor();
+    await shot('evaluations-compare');
+  }, 90_000);
 });

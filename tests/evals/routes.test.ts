@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { GetEvaluationResponse, ListEvaluationsResponse, StartEvaluationResponse } from '../../src/server/routes/evaluations.js';
+import { createJob, failInterruptedJobs, updateJob } from '../../src/store/evaluations.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -79,6 +80,14 @@ for (const dialect of DIALECTS) {
       expect(started.status, started.text).toBe(200);
       const job = await poll(`/api/2.0/glassbox/evaluations/${JSON.parse(started.text).job.job_id}`);
       expect(job, JSON.stringify(job)).toMatchObject({ status: 'SUCCEEDED' });
+    });
+
+    test('after a restart, jobs left running are marked FAILED with a hint to resume', async () => {
+      const job = await createJob(s.store.db, '0', { scorers: ['latency'] });
+      await updateJob(s.store.db, job.job_id, { status: 'RUNNING' });
+      expect(await failInterruptedJobs(s.store.db)).toBeGreaterThanOrEqual(1);
+      const { job: after } = await get(`/api/2.0/glassbox/evaluations/${job.job_id}`);
+      expect(after).toMatchObject({ status: 'FAILED', error: 'interrupted by a server restart; start the job again to resume' });
     });
 
     test('jobs are listed newest first', async () => {

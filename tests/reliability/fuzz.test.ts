@@ -62,6 +62,9 @@ function problem(r: FuzzResult): string | undefined {
   if (r.status < 0) return `no answer (${r.text})`;
   if (r.status >= 500) return `HTTP ${r.status}`;
   if (r.status < 400) return undefined;
+  // Node's HTTP parser answers 431 itself (empty body) when the request line + headers exceed 16 KB,
+  // before any route runs: still a 4xx the client will not retry, so it is accepted here.
+  if (r.status === 431 && r.text === '') return undefined;
   let body: unknown;
   try {
     body = JSON.parse(r.text);
@@ -125,7 +128,7 @@ for (const dialect of DIALECTS) {
       }
       console.log(`[fuzz ${dialect}] seed ${SEED}: ${total} cases, ${fivexx} answered 5xx or not at all, ${failures.length} problems\n${summary.join('\n')}`);
       if (failures.length) console.log(failures.slice(0, 40).join('\n'));
-      expect(failures.slice(0, 20)).toEqual([]);
+      expect(failures.length, `first problems:\n${failures.slice(0, 10).join('\n')}`).toBe(0);
     });
   });
 }

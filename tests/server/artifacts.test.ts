@@ -92,6 +92,14 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    test('multipart upload is 501 NOT_IMPLEMENTED with the message the Python client falls back on', async () => {
+      for (const op of ['create', 'complete', 'abort']) {
+        const r = await s.api('POST', `/api/2.0/mlflow-artifacts/mpu/${op}/${unique()}/big.bin`, { path: '/tmp/big.bin', num_parts: 2 });
+        expect(r.status, op).toBe(501);
+        expect(r.body).toEqual({ error_code: 'NOT_IMPLEMENTED', message: 'Multipart upload is not supported for the current artifact repository' });
+      }
+    });
+
     test('downloading a missing artifact is a JSON 404 RESOURCE_DOES_NOT_EXIST', async () => {
       const r = await s.api('GET', `${PROXY}/${unique()}/missing.txt`);
       expect(r.status).toBe(404);

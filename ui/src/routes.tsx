@@ -1,6 +1,9 @@
 import { createBrowserRouter, Navigate } from 'react-router';
 import { App } from './App';
 import { CompareTracesPage } from './pages/compare/CompareTracesPage';
+import { CompareEvaluationsPage } from './pages/evaluations/CompareEvaluationsPage';
+import { EvaluationPage } from './pages/evaluations/EvaluationPage';
+import { EvaluationsPage } from './pages/evaluations/EvaluationsPage';
 import { ExperimentsPage } from './pages/experiments/ExperimentsPage';
 import { MonitoringPage } from './pages/monitoring/MonitoringPage';
 import { PromptPage } from './pages/prompts/PromptPage';
@@ -22,6 +25,9 @@ export const router = createBrowserRouter([
       { path: 'experiments/:experimentId/compare-runs', element: <CompareRunsPage /> },
       { path: 'experiments/:experimentId/traces', element: <TracesPage /> },
       { path: 'experiments/:experimentId/monitoring', element: <MonitoringPage /> },
+      { path: 'experiments/:experimentId/evaluations', element: <EvaluationsPage /> },
+      { path: 'evaluations/compare', element: <CompareEvaluationsPage /> },
+      { path: 'evaluations/:jobId', element: <EvaluationPage /> },
       { path: 'runs/:runId', element: <RunPage /> },
       { path: 'traces/:traceId', element: <TracePage /> },
       { path: 'compare', element: <CompareTracesPage /> },

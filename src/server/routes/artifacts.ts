@@ -76,6 +76,11 @@ export function artifactRoutes(deps: AppDeps) {
       const { abs } = await safeArtifactPath(root, c.req.param('path'));
       await deleteArtifact(abs);
       return c.json({});
+    })
+    // Local storage has no multipart upload. The Python client (MLFLOW_ENABLE_PROXY_MULTIPART_UPLOAD)
+    // falls back to a plain PUT only on this exact message, as MLflow's server sends it.
+    .post('/mpu/:op{create|complete|abort}/:path{.+}', () => {
+      throw new MlflowError('NOT_IMPLEMENTED', 'Multipart upload is not supported for the current artifact repository');
     });
 }
 

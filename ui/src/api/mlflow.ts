@@ -59,3 +59,52 @@ export const glassbox = {
   monitoring: (experimentId: string, startMs: number, endMs: number, buckets: number) =>
     http.get<{ buckets: MonitoringBucket[] }>('/ajax-api/2.0/glassbox/monitoring', { experiment_id: experimentId, start_ms: startMs, end_ms: endMs, buckets }),
 };
+
+export interface ScorerSummary {
+  scorer: string;
+  kind: 'CODE' | 'LLM_JUDGE';
+  count: number;
+  errors: number;
+  mean?: number;
+  passRate?: number;
+  p50?: number;
+  p95?: number;
+  judgeCalls: number;
+  judgeCostUsd: number;
+  judgeLatencyMsMean?: number;
+}
+export interface EvaluationJob {
+  job_id: string;
+  experiment_id: string;
+  status: 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  request: Record<string, unknown>;
+  progress: { total: number; done: number; failures: number; skipped: number; cost_usd: number };
+  summary?: ScorerSummary[];
+  run_id?: string;
+  error?: string;
+  created_at: number;
+  finished_at?: number;
+}
+export interface EvaluationResult {
+  trace_id: string;
+  scorer: string;
+  score?: number;
+  label?: string;
+  passed?: boolean;
+  error?: string;
+  judge_cost_usd: number;
+  judge_latency_ms: number;
+}
+
+export const SCORERS = {
+  judge: ['groundedness', 'context_relevance', 'answer_relevance', 'correctness', 'guidelines'],
+  code: ['exact_match', 'token_f1', 'rouge_l', 'json_valid', 'latency', 'token_count', 'cost', 'pii', 'precision_at_k', 'recall_at_k', 'mrr', 'ndcg_at_k'],
+};
+
+const gb = '/ajax-api/2.0/glassbox';
+export const evaluations = {
+  list: (experimentId: string) => http.get<{ jobs: EvaluationJob[] }>(`${gb}/evaluations`, { experiment_id: experimentId }),
+  get: (jobId: string) => http.get<{ job: EvaluationJob; results?: EvaluationResult[] }>(`${gb}/evaluations/${encodeURIComponent(jobId)}`, { include_results: 'true' }),
+  start: (body: { experiment_id: string; scorers: string[]; filter?: string; judge_model?: string; sample?: number; run_name?: string; force?: boolean }) =>
+    http.post<{ job: EvaluationJob }>(`${gb}/evaluations`, body),
+};
