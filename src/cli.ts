@@ -5,7 +5,6 @@ import { evaluateCommand } from './cli/evaluate.js';
 import { promptsCommand } from './cli/prompts.js';
 import { retentionCommand } from './cli/retention.js';
 import { usersCommand } from './cli/users.js';
-import { startServer } from './main.js';
 
 const program = new Command()
   .name('glassbox')
@@ -48,6 +47,8 @@ program
       retentionMaxTraces: opts.retentionMaxTraces,
       retentionIntervalSeconds: opts.retentionIntervalSeconds,
     });
+    // Loaded here so that `glassbox users|prompts|…` start without pulling in the whole server.
+    const { startServer } = await import('./main.js');
     const server = await startServer(config);
     console.log(`Glassbox listening on ${server.url} (store: ${server.store.dialect}, artifacts: ${config.artifactsDestination})`);
     const stop = async () => {

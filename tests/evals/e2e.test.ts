@@ -132,7 +132,7 @@ for (const dialect of DIALECTS) {
       expect(started.status, started.text).toBe(200);
       const id = started.body.job.job_id;
       let job = started.body.job;
-      for (let i = 0; i < 100 && (job.status === 'PENDING' || job.status === 'RUNNING'); i++) {
+      for (let i = 0; i < 300 && (job.status === 'PENDING' || job.status === 'RUNNING'); i++) {
         await new Promise((ok) => setTimeout(ok, 50));
         job = (await s.api('GET', `/ajax-api/2.0/glassbox/evaluations/${id}`)).body.job;
       }

@@ -21,7 +21,7 @@ for (const dialect of DIALECTS) {
     };
     const poll = async (path: string) => {
       let { job } = await get(path);
-      for (let i = 0; i < 100 && (job.status === 'PENDING' || job.status === 'RUNNING'); i++) {
+      for (let i = 0; i < 300 && (job.status === 'PENDING' || job.status === 'RUNNING'); i++) {
         await new Promise((ok) => setTimeout(ok, 50));
         ({ job } = await get(path));
       }
