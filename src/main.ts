@@ -4,6 +4,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Config } from './config.js';
 import { createApp } from './server/app.js';
 import { createStore, type Store } from './store/db.js';
+import { failInterruptedJobs } from './store/evaluations.js';
 import { migrateToLatest } from './store/migrate.js';
 import { ensureAdmin } from './server/auth/bootstrap.js';
 import { createServerMetrics } from './server/metrics/server-metrics.js';
@@ -21,6 +22,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const store = createStore(config.backendStoreUri);
   await migrateToLatest(store.db);
   await ensureAdmin(store.db, config);
+  // One SQLite process owns every job, so jobs left RUNNING were cut off by its last stop. Over
+  // PostgreSQL another replica may be running them, so they are left alone there.
+  if (store.dialect === 'sqlite') await failInterruptedJobs(store.db);
   const metrics = createServerMetrics(store, config);
   const app = createApp({ store, metrics, config: { ...config, artifactsDestination: resolve(config.artifactsDestination) } });
   const sweeper =

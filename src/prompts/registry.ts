@@ -2,7 +2,7 @@ import { MlflowError } from '../server/errors.js';
 import type { CreateModelVersionRequest, CreateRegisteredModelRequest, ModelVersion, RegisteredModel } from '../server/schemas/registry.js';
 import type { Db } from '../store/db.js';
 import { isUniqueViolation } from '../store/errors.js';
-import { getLoggedModel, setLoggedModelTags } from '../store/logged-models.js';
+import { getLoggedModel } from '../store/logged-models.js';
 import * as store from '../store/registry.js';
 import { IMMUTABLE_VERSION_TAGS } from './constants.js';
 import { isPromptTags, validateAlias, validateModelName, validatePromptVersion } from './rules.js';
@@ -96,22 +96,6 @@ export async function deleteModelTag(db: Db, name: string, key: string): Promise
 
 const MAX_VERSION_ATTEMPTS = 5;
 const LOGGED_MODEL_URI = /^models:\/(m-[^/]+)\/?$/;
-const MODEL_VERSIONS_TAG = 'mlflow.modelVersions';
-
-async function addModelVersionsTag(db: Db, modelId: string, name: string, version: string): Promise<void> {
-  const model = await getLoggedModel(db, modelId);
-  if (!model) return;
-  let listed: { name: string; version: string }[] = [];
-  try {
-    const prev = JSON.parse(model.info.tags?.find((t) => t.key === MODEL_VERSIONS_TAG)?.value ?? '[]');
-    if (Array.isArray(prev)) listed = prev;
-  } catch {
-    // a malformed tag is replaced by this list
-  }
-  if (!listed.some((v) => v.name === name && String(v.version) === version)) listed.push({ name, version });
-  await setLoggedModelTags(db, modelId, [{ key: MODEL_VERSIONS_TAG, value: JSON.stringify(listed) }]);
-}
-
 /**
  * Registers the next version of a model. The number is max+1, computed inside a transaction that
  * first updates the model row: on PostgreSQL that row lock serializes concurrent registrations of
@@ -125,15 +109,13 @@ export async function createVersion(db: Db, req: CreateModelVersionRequest): Pro
   const loggedModelId = req.model_id || LOGGED_MODEL_URI.exec(req.source)?.[1];
   const loggedModel = loggedModelId ? await getLoggedModel(db, loggedModelId, true) : undefined;
   const runId = req.run_id || loggedModel?.info.source_run_id || null;
-  let isPrompt = false;
   for (let attempt = 1; ; attempt++) {
     try {
       const version = await db.transaction().execute(async (trx) => {
         const now = Date.now();
         const locked = await trx.updateTable('registered_models').set({ last_updated_timestamp: now }).where('name', '=', req.name).executeTakeFirst();
         if (Number(locked.numUpdatedRows) === 0) throw modelNotFound(req.name);
-        isPrompt = isPromptTags(tags) || isPromptTags(await store.getModelTags(trx, req.name));
-        if (isPrompt) validatePromptVersion(tags, req.source);
+        if (isPromptTags(tags) || isPromptTags(await store.getModelTags(trx, req.name))) validatePromptVersion(tags, req.source);
         const version = await store.nextVersionNumber(trx, req.name);
         await trx
           .insertInto('model_versions')
@@ -156,8 +138,6 @@ export async function createVersion(db: Db, req: CreateModelVersionRequest): Pro
         for (const [key, value] of Object.entries(tags)) await store.upsertVersionTag(trx, req.name, version, key, value);
         return version;
       });
-      // MLflow's handler lists the registered versions on the logged model (tag mlflow.modelVersions).
-      if (req.model_id && !isPrompt && loggedModel) await addModelVersionsTag(db, req.model_id, req.name, String(version));
       return (await store.getModelVersion(db, req.name, version))!;
     } catch (err) {
       if (!isUniqueViolation(err) || attempt >= MAX_VERSION_ATTEMPTS) throw err;
