@@ -6,6 +6,9 @@ import { MlflowError } from '../server/errors.js';
 export const UPLOAD_TMP_DIR = '.glassbox-uploads';
 
 const MAX_DECODE_ROUNDS = 10;
+/** NAME_MAX and a PATH_MAX margin of common Linux file systems (ext4, xfs, tmpfs). */
+const MAX_NAME_BYTES = 255;
+const MAX_PATH_BYTES = 3072;
 
 /** Percent-decodes what it can, leaving malformed escapes (a literal `100%.txt`) untouched, like Python's unquote. */
 function lenientDecode(s: string): string {
@@ -42,6 +45,9 @@ export function normalizeArtifactPath(raw: string): string[] {
   const segments = decoded.split('/').filter((s) => s !== '' && s !== '.');
   if (segments.includes('..')) throw invalidPath(raw, "'..' segments are not allowed");
   if (segments[0] === UPLOAD_TMP_DIR) throw invalidPath(raw, `'${UPLOAD_TMP_DIR}' is reserved`);
+  // File systems refuse longer names with ENAMETOOLONG, which would otherwise surface as a 500.
+  if (segments.some((s) => Buffer.byteLength(s) > MAX_NAME_BYTES)) throw invalidPath(raw.slice(0, 300), `a file or folder name is longer than ${MAX_NAME_BYTES} bytes`);
+  if (Buffer.byteLength(decoded) > MAX_PATH_BYTES) throw invalidPath(raw.slice(0, 300), `the path is longer than ${MAX_PATH_BYTES} bytes`);
   return segments;
 }
 

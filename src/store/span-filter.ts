@@ -5,7 +5,7 @@ import type { Dialect } from './db.js';
 export interface SpanComparison {
   /** 'name' | 'type' | 'status' | 'attributes.<key>' | 'content' (the part after `span.`). */
   key: string;
-  /** = != IN NOT IN LIKE ILIKE (RLIKE on PostgreSQL only). */
+  /** = != IN NOT IN LIKE ILIKE RLIKE. */
   op: string;
   value: string | number | string[] | null;
 }
@@ -82,10 +82,10 @@ function compare(dialect: Dialect, column: RawBuilder<unknown> | ReturnType<type
     case 'ILIKE':
       return dialect === 'postgres' ? sql<SqlBool>`${column} ILIKE ${v}` : sql<SqlBool>`${column} LIKE ${v}`;
     case 'RLIKE':
-      if (dialect === 'postgres') return sql<SqlBool>`${column} ~ ${v}`;
-      throw MlflowError.invalidParameter('RLIKE on span fields is not supported on the SQLite store');
+      // SQLite's REGEXP is the application function db.ts registers.
+      return dialect === 'postgres' ? sql<SqlBool>`${column} ~ ${v}` : sql<SqlBool>`${column} REGEXP ${v}`;
     default:
-      throw MlflowError.invalidParameter(`Invalid comparator '${op}' for span filters: use =, !=, IN, NOT IN, LIKE or ILIKE`);
+      throw MlflowError.invalidParameter(`Invalid comparator '${op}' for span filters: use =, !=, IN, NOT IN, LIKE, ILIKE or RLIKE`);
   }
 }
 

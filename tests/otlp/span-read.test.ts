@@ -34,6 +34,7 @@ for (const dialect of DIALECTS) {
       ['name', 'ILIKE', 'CHAT%', [GENAI]],
       ['name', 'IN', ['llm', 'tool.lookup_weather'], [RAG, ERR]],
       ['name', 'NOT IN', ['llm', 'retrieve', 'rag-pipeline'], [GENAI, ERR]],
+      ['name', 'RLIKE', '^(llm|retr)', [RAG]],
       ['type', '=', 'CHAT_MODEL', [GENAI]],
       ['type', '!=', 'TOOL', [RAG, GENAI]],
       ['status', '=', 'ERROR', [ERR]],

@@ -62,9 +62,10 @@ function problem(r: FuzzResult): string | undefined {
   if (r.status < 0) return `no answer (${r.text})`;
   if (r.status >= 500) return `HTTP ${r.status}`;
   if (r.status < 400) return undefined;
-  // Node's HTTP parser answers 431 itself (empty body) when the request line + headers exceed 16 KB,
-  // before any route runs: still a 4xx the client will not retry, so it is accepted here.
-  if (r.status === 431 && r.text === '') return undefined;
+  // Node's HTTP parser answers by itself, with an empty body, before any route runs: 431 when the
+  // request line + headers exceed 16 KB, 400 for a raw backslash or control byte in the target.
+  // Still a 4xx the client will not retry (and real clients percent-encode), so it is accepted.
+  if ((r.status === 431 || r.status === 400) && r.text === '' && r.headers['content-type'] === undefined) return undefined;
   let body: unknown;
   try {
     body = JSON.parse(r.text);
