@@ -26,6 +26,15 @@ export async function up(db: Kysely<any>): Promise<void> {
     // 1 once at least one span arrived over OTLP: then the tag mlflow.trace.spansLocation=TRACKING_STORE is reported.
     .addColumn('spans_in_store', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('created_at', 'bigint', (c) => c.notNull())
+    // What span ingest derives for the trace, kept in its header row instead of as tag/metadata rows
+    // (one row write per trace instead of ~7): the trace API reports them as metadata
+    // mlflow.trace.cost / session / user / sizeStats / sizeBytes unless a row of that key exists
+    // (client values win). Each text column holds the metadata value exactly as reported.
+    .addColumn('cost_json', 'text') // {"input_cost":…,"output_cost":…,"total_cost":…}
+    .addColumn('session_json', 'text') // JSON string, e.g. "\"s-1\""
+    .addColumn('user_json', 'text')
+    .addColumn('size_stats', 'text') // {"total_size_bytes":…,"num_spans":…,"max":…,"p25":…,"p50":…,"p75":…}
+    .addColumn('size_bytes', 'bigint')
     .execute();
   await db.schema.createIndex('trace_info_exp_time').on('trace_info').columns(['experiment_id', 'request_time']).execute();
   await db.schema.createIndex('trace_info_exp_state_time').on('trace_info').columns(['experiment_id', 'state', 'request_time']).execute();

@@ -67,12 +67,17 @@ export async function listFolder(root: string, abs: string, prefix: string): Pro
   const st = await stat(abs).catch(() => undefined);
   if (!st?.isDirectory()) return undefined;
   const realRoot = await realpath(root);
-  const entries = (await readdir(abs)).sort();
+  const listed = await readdir(abs).catch(() => undefined);
+  if (!listed) return undefined;
+  const entries = listed.sort();
   const files: FileInfo[] = [];
   for (const name of entries) {
     if (relative(root, abs) === '' && name === UPLOAD_TMP_DIR) continue;
     const full = join(abs, name);
-    if ((await lstat(full)).isSymbolicLink()) {
+    // The entry may vanish between readdir and lstat (a concurrent DELETE): skip it, as stat below does.
+    const link = await lstat(full).catch(() => undefined);
+    if (!link) continue;
+    if (link.isSymbolicLink()) {
       const real = await realpath(full).catch(() => undefined);
       if (!real || !(real === realRoot || real.startsWith(realRoot + sep))) continue;
     }
@@ -86,5 +91,8 @@ export async function listFolder(root: string, abs: string, prefix: string): Pro
 
 /** Removes a file or a whole folder; a missing path is already deleted. */
 export async function deleteArtifact(abs: string): Promise<void> {
-  await rm(abs, { recursive: true, force: true });
+  // ENOTDIR: a parent is a file, so nothing can exist at that path either.
+  await rm(abs, { recursive: true, force: true }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOTDIR') throw err;
+  });
 }

@@ -4,6 +4,7 @@ import { judgeAgreement, type Agreement } from '../evals/agreement.js';
 import { evaluate, type EvaluationReport } from '../evals/evaluate.js';
 import { createJudge } from '../evals/judge/judge.js';
 import { openAIJudgeClientFromSettings, resolveJudgeSettings } from '../evals/judge-client.js';
+import { resolveCredentials, resolveTrackingUri } from '../client/config.js';
 import { createMlflowClient, type MlflowClientOptions } from '../evals/mlflow-client.js';
 import { formatSummary } from '../evals/report.js';
 import { needsJudge, SCORER_NAMES, scorersByName } from '../evals/scorers.js';
@@ -28,12 +29,7 @@ const defaultIo = (): EvaluateIo => ({
 
 /** explicit ?? GLASSBOX_TRACKING_URI ?? MLFLOW_TRACKING_URI ?? local default, with MLflow's auth variables. */
 function tracking(opts: { trackingUri?: string }, env: NodeJS.ProcessEnv): MlflowClientOptions {
-  return {
-    trackingUri: opts.trackingUri ?? env.GLASSBOX_TRACKING_URI ?? env.MLFLOW_TRACKING_URI ?? 'http://127.0.0.1:5000',
-    token: env.MLFLOW_TRACKING_TOKEN,
-    username: env.MLFLOW_TRACKING_USERNAME,
-    password: env.MLFLOW_TRACKING_PASSWORD,
-  };
+  return { trackingUri: resolveTrackingUri(opts.trackingUri, env), ...resolveCredentials({}, env) };
 }
 
 const number = (name: string, min: number, max = Infinity) => (v: string) => {

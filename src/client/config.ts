@@ -8,11 +8,11 @@ export const DEFAULT_TRACKING_URI = 'http://127.0.0.1:5000';
 
 /** MLflow's credentials. Username + password (Basic) win over a token (Bearer), as in MLflow. */
 export interface Credentials {
-  /** Env: MLFLOW_TRACKING_USERNAME. */
+  /** Basic auth user, like MLFLOW_TRACKING_USERNAME. */
   username?: string;
-  /** Env: MLFLOW_TRACKING_PASSWORD. */
+  /** Basic auth password, like MLFLOW_TRACKING_PASSWORD. */
   password?: string;
-  /** Sent as `Authorization: Bearer`. Env: MLFLOW_TRACKING_TOKEN. */
+  /** Sent as `Authorization: Bearer`, like MLFLOW_TRACKING_TOKEN. */
   token?: string;
 }
 

@@ -68,7 +68,7 @@ export function createRestClient(conn: Connection): RestClient {
       const { res, where } = await send(method, path, init);
       const text = await check(res, where);
       const json = text ? parseJson(text) : {};
-      if (json === null || typeof json !== 'object') throw new GlassboxError('INTERNAL_ERROR', `${where} answered a body that is not a JSON object`, res.status);
+      if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new GlassboxError('INTERNAL_ERROR', `${where} answered a body that is not a JSON object`, res.status);
       return json as any;
     },
 

@@ -1,25 +1,14 @@
+import { authorizationHeader, resolveConnection, type Credentials } from '../client/config.js';
+import { createRestClient } from '../client/rest.js';
 import { spanFromApi, type Assessment, type Trace, type TraceInfo } from './trace.js';
 
-/** A non-200 answer from the tracking server, with MLflow's error code when the body had one. */
-export class MlflowRestError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly code?: string,
-  ) {
-    super(message);
-  }
-}
-
-export interface MlflowClientOptions {
+export interface MlflowClientOptions extends Credentials {
   /** http(s)://host:port[/prefix] of Glassbox or an MLflow server. */
   trackingUri: string;
-  /** Bearer token (MLFLOW_TRACKING_TOKEN), or basic-auth credentials, which win as in MLflow. */
-  token?: string;
-  username?: string;
-  password?: string;
-  /** A ready Authorization header value (the server forwards its caller's), used when nothing else is set. */
+  /** A ready Authorization header value (the server forwards its caller's), used when no credentials are set. */
   authorization?: string;
+  /** Per-request timeout in ms; none by default (a large batchGet may take a while). */
+  timeoutMs?: number;
 }
 
 export interface RunHandle {
@@ -29,51 +18,17 @@ export interface RunHandle {
 
 /**
  * A small client of the MLflow REST protocol: just the calls evaluation makes. It talks HTTP only,
- * so evaluation works the same against Glassbox and against a real MLflow server.
+ * so evaluation works the same against Glassbox and against a real MLflow server. Only the given
+ * options count, never the environment: the server runs jobs with its caller's credentials.
  *
  * @example
  * const mlflow = createMlflowClient({ trackingUri: 'http://127.0.0.1:5000' });
  * const expId = await mlflow.resolveExperimentId('support-bot');
  */
 export function createMlflowClient(opts: MlflowClientOptions) {
-  const base = opts.trackingUri.replace(/\/+$/, '');
-  const auth: Record<string, string> =
-    opts.username && opts.password
-      ? { authorization: `Basic ${Buffer.from(`${opts.username}:${opts.password}`).toString('base64')}` }
-      : opts.token
-        ? { authorization: `Bearer ${opts.token}` }
-        : opts.authorization
-          ? { authorization: opts.authorization }
-          : {};
-
-  // fetch's own message is just "fetch failed"; the cause (ECONNREFUSED, ENOTFOUND…) is what helps.
-  async function send(url: string, init: RequestInit): Promise<Response> {
-    try {
-      return await fetch(url, init);
-    } catch (err) {
-      const cause = (err as Error & { cause?: Error }).cause?.message ?? (err as Error).message;
-      throw new MlflowRestError(`Cannot reach the tracking server at ${base} (${init.method} ${url.slice(base.length)}): ${cause}`, 0);
-    }
-  }
-
-  async function request<T = any>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await send(base + path, {
-      method,
-      headers: { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let json: any;
-    try {
-      json = text ? JSON.parse(text) : {};
-    } catch {
-      json = undefined;
-    }
-    if (!res.ok) {
-      throw new MlflowRestError(`${method} ${path} failed with ${res.status}: ${json?.message ?? text.slice(0, 200)}`, res.status, json?.error_code);
-    }
-    return json as T;
-  }
+  const forwarded = authorizationHeader(opts) ? undefined : opts.authorization;
+  const rest = createRestClient(resolveConnection({ ...opts, headers: forwarded ? { authorization: forwarded } : {} }, {}));
+  const request = rest.request;
 
   return {
     request,
@@ -81,7 +36,7 @@ export function createMlflowClient(opts: MlflowClientOptions) {
     /** An experiment id as given (digits) or looked up by name. */
     async resolveExperimentId(nameOrId: string): Promise<string> {
       if (/^\d+$/.test(nameOrId)) return nameOrId;
-      const r = await request('GET', `/api/2.0/mlflow/experiments/get-by-name?experiment_name=${encodeURIComponent(nameOrId)}`);
+      const r = await request('GET', '/api/2.0/mlflow/experiments/get-by-name', { experiment_name: nameOrId });
       return String(r.experiment.experiment_id);
     },
 
@@ -106,8 +61,7 @@ export function createMlflowClient(opts: MlflowClientOptions) {
     async batchGetTraces(ids: string[]): Promise<Trace[]> {
       const out: Trace[] = [];
       for (let i = 0; i < ids.length; i += 10) {
-        const qs = ids.slice(i, i + 10).map((id) => `trace_ids=${encodeURIComponent(id)}`).join('&');
-        const r = await request('GET', `/api/3.0/mlflow/traces/batchGet?${qs}`);
+        const r = await request('GET', '/api/3.0/mlflow/traces/batchGet', { trace_ids: ids.slice(i, i + 10) });
         for (const t of r.traces ?? []) out.push({ info: t.trace_info, spans: (t.spans ?? []).map(spanFromApi) });
       }
       return out;
@@ -143,11 +97,7 @@ export function createMlflowClient(opts: MlflowClientOptions) {
 
     /** PUT through the mlflow-artifacts proxy: `mlflow-artifacts:/1/<run>/artifacts` + file name. */
     async uploadArtifact(artifactUri: string, fileName: string, body: string, contentType: string): Promise<void> {
-      const m = /^mlflow-artifacts:(?:\/\/[^/]+)?\/*(.*)$/.exec(artifactUri);
-      if (!m) throw new Error(`Cannot upload to artifact URI '${artifactUri}': only mlflow-artifacts:/ URIs are supported`);
-      const path = `/api/2.0/mlflow-artifacts/artifacts/${m[1].replace(/\/+$/, '')}/${fileName}`.replace(/\/{2,}/g, '/');
-      const res = await send(base + path, { method: 'PUT', headers: { ...auth, 'content-type': contentType }, body });
-      if (!res.ok) throw new MlflowRestError(`PUT ${path} failed with ${res.status}: ${(await res.text()).slice(0, 200)}`, res.status);
+      await rest.putArtifact(artifactUri, fileName, body, contentType);
     },
 
     async finishRun(runId: string, status: 'FINISHED' | 'FAILED' | 'KILLED'): Promise<void> {

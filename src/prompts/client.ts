@@ -1,3 +1,6 @@
+import { resolveConnection, type ClientOptions as RestClientOptions } from '../client/config.js';
+import { describeNetworkError, GlassboxError } from '../client/errors.js';
+import { createRestClient, type Query, type RestClient } from '../client/rest.js';
 import type { ModelVersion, RegisteredModel } from '../server/schemas/registry.js';
 
 // A small REST client for MLflow's model-registry endpoints, used by the prompt SDK and the CLI.
@@ -5,37 +8,9 @@ import type { ModelVersion, RegisteredModel } from '../server/schemas/registry.j
 // works against Glassbox and against a real MLflow tracking server.
 
 /** Where the registry is and how to authenticate; each field falls back to MLflow's env variables. */
-export interface ClientOptions {
-  /** explicit ?? GLASSBOX_TRACKING_URI ?? MLFLOW_TRACKING_URI ?? http://127.0.0.1:5000 */
-  trackingUri?: string;
-  /** With `password`, sent as Basic auth (MLFLOW_TRACKING_USERNAME / _PASSWORD); wins over a token. */
-  username?: string;
-  password?: string;
-  /** Sent as `Authorization: Bearer` (MLFLOW_TRACKING_TOKEN) when no username/password is set. */
-  token?: string;
+export interface ClientOptions extends RestClientOptions {
   /** Per-request timeout in ms (default 30 000); a timeout counts as "server unreachable". */
   timeoutMs?: number;
-  /** For tests and custom agents. */
-  fetch?: typeof fetch;
-}
-
-/**
- * An error answer from the server, with MLflow's `error_code` (RESOURCE_DOES_NOT_EXIST, …).
- *
- * @example
- * ```ts
- * try { await loadPrompt('prompts:/qa/9'); } catch (e) { if (e instanceof MlflowRestError && e.errorCode === 'RESOURCE_DOES_NOT_EXIST') … }
- * ```
- */
-export class MlflowRestError extends Error {
-  constructor(
-    readonly status: number,
-    readonly errorCode: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'MlflowRestError';
-  }
 }
 
 /**
@@ -46,49 +21,21 @@ export class MlflowRestError extends Error {
  * ```ts
  * await loadPrompt('qa@production').catch((e) => { if (e instanceof ServerUnreachableError) alertOps(e.trackingUri); throw e; });
  * ```
+ *
+ * Deliberately not a MlflowRestError (GlassboxError): that one means "the server answered".
  */
 export class ServerUnreachableError extends Error {
+  override name = 'ServerUnreachableError';
   constructor(
     readonly trackingUri: string,
     cause: unknown,
   ) {
-    super(`Cannot reach the tracking server at ${trackingUri}: ${describeCause(cause)}`, { cause });
-    this.name = 'ServerUnreachableError';
+    super(`Cannot reach the tracking server at ${trackingUri}: ${describeNetworkError(cause)}`, { cause });
   }
 }
 
-// undici reports every network failure as "fetch failed"; the useful part (ECONNREFUSED, ENOTFOUND) is one level down.
-function describeCause(cause: unknown): string {
-  if (!(cause instanceof Error)) return String(cause);
-  const inner = (cause as { cause?: { code?: string; message?: string } }).cause;
-  const detail = inner?.code ?? inner?.message;
-  return detail ? `${cause.message} (${detail})` : cause.message;
-}
-
-/**
- * The tracking server URI: explicit ?? GLASSBOX_TRACKING_URI ?? MLFLOW_TRACKING_URI ?? http://127.0.0.1:5000.
- *
- * @example
- * ```ts
- * resolveTrackingUri(undefined, { MLFLOW_TRACKING_URI: 'http://mlflow:5000/' }); // 'http://mlflow:5000'
- * ```
- */
-export function resolveTrackingUri(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
-  // An empty variable counts as unset, as in MLflow.
-  const uri = explicit || env.GLASSBOX_TRACKING_URI || env.MLFLOW_TRACKING_URI || 'http://127.0.0.1:5000';
-  if (!/^https?:\/\//.test(uri)) throw new Error(`Invalid trackingUri '${uri}': the prompt client needs an http(s):// tracking server URI`);
-  return uri.replace(/\/+$/, '');
-}
-
-function authHeader(o: ClientOptions, env: NodeJS.ProcessEnv): string | undefined {
-  const user = o.username ?? env.MLFLOW_TRACKING_USERNAME;
-  const pass = o.password ?? env.MLFLOW_TRACKING_PASSWORD;
-  if (user && pass !== undefined) return `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
-  const token = o.token ?? env.MLFLOW_TRACKING_TOKEN;
-  return token ? `Bearer ${token}` : undefined;
-}
-
-type Query = Record<string, string | number | string[] | undefined>;
+// A proxy in front of a server that is down answers 502/503/504 itself.
+const PROXY_UNAVAILABLE = new Set([502, 503, 504]);
 
 /**
  * Low-level access to the registry REST API (what the prompt functions are built on).
@@ -102,52 +49,24 @@ type Query = Record<string, string | number | string[] | undefined>;
  */
 export class RegistryClient {
   readonly trackingUri: string;
-  private readonly auth: string | undefined;
-  private readonly fetchImpl: typeof fetch;
-  private readonly timeoutMs: number;
+  private readonly rest: RestClient;
 
   constructor(options: ClientOptions = {}, env: NodeJS.ProcessEnv = process.env) {
-    this.trackingUri = resolveTrackingUri(options.trackingUri, env);
-    this.auth = authHeader(options, env);
-    this.fetchImpl = options.fetch ?? fetch;
-    this.timeoutMs = options.timeoutMs ?? 30_000;
+    const headers = { 'user-agent': 'glassbox-prompts', ...options.headers };
+    this.rest = createRestClient(resolveConnection({ ...options, headers, timeoutMs: options.timeoutMs ?? 30_000 }, env));
+    this.trackingUri = this.rest.trackingUri;
   }
 
   /** One REST call under /api/2.0/mlflow: GET sends `query` as repeated keys, others a JSON body. */
   async request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, payload: Query | object = {}): Promise<T> {
-    const url = new URL(`${this.trackingUri}/api/2.0/mlflow${path}`);
-    const headers: Record<string, string> = { 'user-agent': 'glassbox-prompts' };
-    if (this.auth) headers.authorization = this.auth;
-    let body: string | undefined;
-    if (method === 'GET') {
-      for (const [k, v] of Object.entries(payload as Query)) {
-        if (v === undefined) continue;
-        for (const item of Array.isArray(v) ? v : [v]) url.searchParams.append(k, String(item));
-      }
-    } else {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(payload);
-    }
-    let res: Response;
     try {
-      res = await this.fetchImpl(url, { method, headers, body, signal: AbortSignal.timeout(this.timeoutMs) });
+      return await this.rest.request<T>(method, `/api/2.0/mlflow${path}`, payload);
     } catch (err) {
-      throw new ServerUnreachableError(this.trackingUri, err);
+      if (!(err instanceof GlassboxError)) throw err;
+      if (err.code === 'CONNECTION_ERROR' && err.status === undefined) throw new ServerUnreachableError(this.trackingUri, err.cause);
+      if (err.status !== undefined && PROXY_UNAVAILABLE.has(err.status)) throw new ServerUnreachableError(this.trackingUri, new Error(`HTTP ${err.status}`));
+      throw err;
     }
-    const text = await res.text();
-    if (res.status === 502 || res.status === 503 || res.status === 504) throw new ServerUnreachableError(this.trackingUri, new Error(`HTTP ${res.status}`));
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : {};
-    } catch {
-      json = undefined;
-    }
-    if (res.status !== 200) {
-      const e = (json ?? {}) as { error_code?: string; message?: string };
-      throw new MlflowRestError(res.status, e.error_code ?? `HTTP_${res.status}`, e.message ?? `${method} ${path} failed with HTTP ${res.status}: ${text.slice(0, 200)}`);
-    }
-    if (json === null || typeof json !== 'object') throw new MlflowRestError(res.status, 'INTERNAL_ERROR', `${method} ${path} answered a body that is not a JSON object`);
-    return json as T;
   }
 
   async getModel(name: string): Promise<RegisteredModel> {

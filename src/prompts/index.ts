@@ -12,7 +12,9 @@
  * ```
  */
 export { PromptCache } from './cache.js';
-export { type ClientOptions, MlflowRestError, RegistryClient, ServerUnreachableError, resolveTrackingUri } from './client.js';
+export { resolveTrackingUri } from '../client/config.js';
+export { GlassboxError as MlflowRestError } from '../client/errors.js';
+export { type ClientOptions, RegistryClient, ServerUnreachableError } from './client.js';
 export { type Formatted, Prompt } from './prompt.js';
 export { type PromptRef, parsePromptRef } from './prompt-ref.js';
 export { type PromptInfo, listPromptVersions, searchPrompts } from './search.js';

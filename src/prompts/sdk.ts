@@ -1,7 +1,8 @@
 import type { ModelVersion, RegisteredModel } from '../server/schemas/registry.js';
 import { recordPromptUse } from '../tracing/prompt-link.js';
 import { PromptCache, ttlFromSeconds } from './cache.js';
-import { type ClientOptions, MlflowRestError, RegistryClient, ServerUnreachableError } from './client.js';
+import { GlassboxError } from '../client/errors.js';
+import { type ClientOptions, RegistryClient, ServerUnreachableError } from './client.js';
 import { IS_PROMPT_TAG, MODEL_CONFIG_TAG, PROMPT_NAME_RULE, PROMPT_TEXT_TAG, PROMPT_TYPE_TAG, RESPONSE_FORMAT_TAG } from './constants.js';
 import { Prompt, promptFromRegistry } from './prompt.js';
 import { parsePromptRef, type PromptRef } from './prompt-ref.js';
@@ -37,7 +38,7 @@ const isPromptModel = (m: RegisteredModel) => (m.tags ?? []).some((t) => t.key =
 
 async function getPromptModel(client: RegistryClient, name: string): Promise<RegisteredModel> {
   const model = await client.getModel(name);
-  if (!isPromptModel(model)) throw new MlflowRestError(400, 'INVALID_PARAMETER_VALUE', `Name '${name}' is registered as a model, not a prompt.`);
+  if (!isPromptModel(model)) throw new GlassboxError('INVALID_PARAMETER_VALUE', `Name '${name}' is registered as a model, not a prompt.`, 400);
   return model;
 }
 
@@ -76,7 +77,7 @@ export async function loadPrompt(ref: string | PromptRef, options: LoadPromptOpt
     cache.set(key, prompt, ttl);
     return used(prompt);
   } catch (err) {
-    if (err instanceof MlflowRestError && options.allowMissing && MISSING_CODES.has(err.errorCode)) return null;
+    if (err instanceof GlassboxError && options.allowMissing && MISSING_CODES.has(err.code)) return null;
     if (err instanceof ServerUnreachableError && options.fallback !== undefined) {
       return new Prompt(name, version ?? 0, options.fallback, { fromFallback: true });
     }
@@ -123,7 +124,7 @@ export async function registerPrompt(name: string, template: string | ChatMessag
   const userTags = Object.entries(options.tags ?? {}).map(([key, value]) => ({ key, value }));
   // As in MLflow, any error answer to the lookup (normally 404) means "new prompt".
   const existing = await client.getModel(name).catch((err: unknown) => {
-    if (err instanceof MlflowRestError) return undefined;
+    if (err instanceof GlassboxError) return undefined;
     throw err;
   });
   const isNew = existing === undefined;

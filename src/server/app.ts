@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppDeps } from './deps.js';
 import { MlflowError, notFound, onError } from './errors.js';
@@ -37,12 +37,18 @@ export function createApp(deps: AppDeps) {
   app.use('*', corsGuard(deps.config));
 
   const maxJson = deps.config.maxBodyMb * 1024 * 1024;
-  const jsonLimit = bodyLimit({
-    maxSize: maxJson,
-    onError: () => {
-      throw MlflowError.tooLarge(`Request body exceeds the limit of ${deps.config.maxBodyMb} MB`);
-    },
-  });
+  const tooLarge = () => {
+    throw MlflowError.tooLarge(`Request body exceeds the limit of ${deps.config.maxBodyMb} MB`);
+  };
+  const streamedLimit = bodyLimit({ maxSize: maxJson, onError: tooLarge });
+  // A declared length is checked here, because hono's bodyLimit reads c.req.raw.body first, which
+  // makes @hono/node-server build a web stream and lose its direct body read (0.4 ms of CPU
+  // for a 60 KB log-batch body).
+  const jsonLimit: MiddlewareHandler = (c, next) => {
+    const length = c.req.header('content-length');
+    if (length === undefined || c.req.header('transfer-encoding') !== undefined) return streamedLimit(c, next);
+    return parseInt(length, 10) > maxJson ? tooLarge() : next();
+  };
   app.use('/api/:v/mlflow/*', jsonLimit);
   app.use('/ajax-api/:v/mlflow/*', jsonLimit);
   // After the body limits: the auth layer may read a JSON body to find the experiment it targets.

@@ -23,8 +23,13 @@ const camelToSnake = (k: string) => k.replace(/[A-Z]/g, (m) => `_${m.toLowerCase
 /**
  * Reads a JSON body as MLflow's server does: it must be application/json, a body that is itself a
  * JSON string is decoded again (old clients), and lowerCamelCase top-level names are accepted.
+ * `fast` may answer for the schema on hot paths; when it returns undefined the schema decides.
  */
-export async function readJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
+export async function readJson<T extends z.ZodType>(
+  c: Context,
+  schema: T,
+  fast?: (body: Record<string, unknown>) => z.infer<T> | undefined,
+): Promise<z.infer<T>> {
   const type = c.req.header('content-type') ?? '';
   const text = await c.req.text();
   if (text.trim() === '') return parseWith(schema, {});
@@ -43,7 +48,7 @@ export async function readJson<T extends z.ZodType>(c: Context, schema: T): Prom
   }
   const normalized: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(body)) normalized[/[A-Z]/.test(k) ? camelToSnake(k) : k] = v;
-  return parseWith(schema, normalized);
+  return fast?.(normalized) ?? parseWith(schema, normalized);
 }
 
 /**

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { MlflowError } from '../server/errors.js';
 import type { NormalizedSpan } from '../server/otlp/normalize.js';
 import type { Db } from './db.js';
-import { byTrace, MERGED_METADATA_KEYS, planTrace, spanPayloadJson, type IngestJob, type IngestResult, type KeyValueWrite, type TraceInfoRow } from './ingest.js';
+import { byTrace, planTrace, spanPayloadJson, type IngestJob, type IngestResult, type KeyValueWrite, type TraceInfoRow } from './ingest.js';
 import { MAX_PENDING_SPANS } from './ingest-sqlite.js';
 
 /** Rows per multi-row INSERT: 11 columns × 5,000 stays under PostgreSQL's 65,535 bind parameters. */
@@ -38,7 +38,6 @@ export async function ingestPostgres(db: Db, job: IngestJob): Promise<IngestResu
 
 async function write(trx: Db, job: IngestJob): Promise<IngestResult> {
   const now = Date.now();
-  const exp = await trx.selectFrom('experiments').select('artifact_location').where('experiment_id', '=', job.experimentId).executeTakeFirst();
   const groups = byTrace(job.spans);
   const traceIds = [...groups.keys()].sort();
   const created = new Set<string>();
@@ -65,13 +64,6 @@ async function write(trx: Db, job: IngestJob): Promise<IngestResult> {
   }
   if (insertedKeys.size === 0) await trx.deleteFrom('span_payloads').where('payload_id', '=', payload_id).execute();
 
-  const needMeta = traceIds.filter((id) => !created.has(id) && existing.get(id)?.spans_in_store === 1 && existing.get(id)?.info_finalized !== 1);
-  const meta = new Map<string, Record<string, string>>();
-  if (needMeta.length) {
-    const rows = await trx.selectFrom('trace_metadata').select(['trace_id', 'key', 'value']).where('trace_id', 'in', needMeta).where('key', 'in', MERGED_METADATA_KEYS).execute();
-    for (const r of rows) (meta.get(r.trace_id) ?? meta.set(r.trace_id, {}).get(r.trace_id)!)[r.key] = r.value;
-  }
-
   const writes: (KeyValueWrite & { traceId: string })[] = [];
   let inserted = 0;
   for (const traceId of traceIds) {
@@ -83,7 +75,7 @@ async function write(trx: Db, job: IngestJob): Promise<IngestResult> {
     }
     inserted += fresh.length;
     const prev = created.has(traceId) ? undefined : existing.get(traceId);
-    const plan = planTrace(prev, meta.get(traceId) ?? {}, { traceId, inserted: fresh, sizes: fresh.map((s) => sizeOf.get(s)!) }, { experimentId: job.experimentId, artifactLocation: exp?.artifact_location, now });
+    const plan = planTrace(prev, { traceId, inserted: fresh, sizes: fresh.map((s) => sizeOf.get(s)!) }, { experimentId: job.experimentId, now });
     const { trace_id: _id, ...values } = plan.info;
     await trx.updateTable('trace_info').set(values).where('trace_id', '=', traceId).execute();
     for (const w of plan.writes) writes.push({ ...w, traceId });

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { MlflowError } from '../server/errors.js';
 import type { NormalizedSpan } from '../server/otlp/normalize.js';
-import { byTrace, MERGED_METADATA_KEYS, planTrace, spanPayloadJson, type IngestJob, type IngestResult, type KeyValueWrite, type TraceInfoRow } from './ingest.js';
+import { byTrace, planTrace, spanPayloadJson, type IngestJob, type IngestResult, type KeyValueWrite, type TraceInfoRow } from './ingest.js';
 
 /** Spans allowed to wait for the next commit before new requests get 503 + Retry-After. */
 export const MAX_PENDING_SPANS = 200_000;
@@ -23,7 +23,7 @@ export function sqliteWriter(db: Database.Database): SqliteIngestWriter {
   return w;
 }
 
-const INFO_COLUMNS = ['trace_id', 'experiment_id', 'request_time', 'execution_duration', 'state', 'request_preview', 'response_preview', 'client_request_id', 'num_spans', 'input_tokens', 'output_tokens', 'total_tokens', 'cost', 'root_span_id', 'info_finalized', 'spans_in_store', 'created_at'] as const;
+const INFO_COLUMNS = ['trace_id', 'experiment_id', 'request_time', 'execution_duration', 'state', 'request_preview', 'response_preview', 'client_request_id', 'num_spans', 'input_tokens', 'output_tokens', 'total_tokens', 'cost', 'root_span_id', 'info_finalized', 'spans_in_store', 'created_at', 'cost_json', 'session_json', 'user_json', 'size_stats', 'size_bytes'] as const;
 const SPAN_COLUMNS = 'trace_id, span_id, parent_span_id, name, span_type, status, start_time_ms, end_time_ms, start_time_ns, end_time_ns, payload_id';
 
 /**
@@ -103,17 +103,10 @@ export class SqliteIngestWriter {
     }
     const sizeOf = new Map<NormalizedSpan, number>();
     job.spans.forEach((s, i) => sizeOf.set(s, Buffer.byteLength(parts[i])));
-    const exp = this.stmt('SELECT artifact_location FROM experiments WHERE experiment_id = ?').get(job.experimentId) as { artifact_location: string } | undefined;
-    const ctx = { experimentId: job.experimentId, artifactLocation: exp?.artifact_location, now: Date.now() };
+    const ctx = { experimentId: job.experimentId, now: Date.now() };
     const groups = byTrace(job.spans);
     const existing = this.selectIn<TraceInfoRow>('SELECT * FROM trace_info WHERE trace_id IN', [...groups.keys()]);
     const infoById = new Map(existing.map((r) => [r.trace_id, r]));
-    const needMeta = existing.filter((r) => r.spans_in_store === 1 && r.info_finalized !== 1).map((r) => r.trace_id);
-    const meta = new Map<string, Record<string, string>>();
-    const metaSql = `SELECT trace_id, key, value FROM trace_metadata WHERE key IN (${MERGED_METADATA_KEYS.map((k) => `'${k}'`).join(', ')}) AND trace_id IN`;
-    for (const r of this.selectIn<{ trace_id: string; key: string; value: string }>(metaSql, needMeta)) {
-      (meta.get(r.trace_id) ?? meta.set(r.trace_id, {}).get(r.trace_id)!)[r.key] = r.value;
-    }
     const fresh: TraceInfoRow[] = [];
     const writes: (KeyValueWrite & { traceId: string })[] = [];
     let count = 0;
@@ -121,7 +114,7 @@ export class SqliteIngestWriter {
       const mine = inserted.size === job.spans.length ? spans : spans.filter((s) => inserted.has(s));
       if (mine.length === 0) continue;
       count += mine.length;
-      const plan = planTrace(infoById.get(traceId), meta.get(traceId) ?? {}, { traceId, inserted: mine, sizes: mine.map((s) => sizeOf.get(s)!) }, ctx);
+      const plan = planTrace(infoById.get(traceId), { traceId, inserted: mine, sizes: mine.map((s) => sizeOf.get(s)!) }, ctx);
       if (plan.isNew) fresh.push(plan.info);
       else this.updateInfo(plan.info);
       for (const w of plan.writes) writes.push({ ...w, traceId });
@@ -155,7 +148,8 @@ export class SqliteIngestWriter {
     this.stmt(
       `UPDATE trace_info SET request_time = @request_time, execution_duration = @execution_duration, state = @state, request_preview = @request_preview,
          response_preview = @response_preview, num_spans = @num_spans, input_tokens = @input_tokens, output_tokens = @output_tokens, total_tokens = @total_tokens,
-         cost = @cost, root_span_id = @root_span_id, spans_in_store = @spans_in_store WHERE trace_id = @trace_id`,
+         cost = @cost, root_span_id = @root_span_id, spans_in_store = @spans_in_store, cost_json = @cost_json, session_json = @session_json,
+         user_json = @user_json, size_stats = @size_stats, size_bytes = @size_bytes WHERE trace_id = @trace_id`,
     ).run(info);
   }
 

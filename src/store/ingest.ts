@@ -82,16 +82,8 @@ export function spanPayloadJson(s: NormalizedSpan): string {
   return JSON.stringify(payload);
 }
 
-/**
- * Pure: the new header row and tag/metadata writes for one trace, from the existing row (if any),
- * the metadata values it needs (`mlflow.trace.cost`, `mlflow.trace.sizeStats`) and the new spans.
- */
-export function planTrace(
-  existing: TraceInfoRow | undefined,
-  existingMeta: Record<string, string>,
-  agg: TraceAggregate,
-  ctx: { experimentId: number; artifactLocation: string | undefined; now: number },
-): TracePlan {
+/** Pure: the new header row and tag writes for one trace, from the existing row (if any) and the new spans. */
+export function planTrace(existing: TraceInfoRow | undefined, agg: TraceAggregate, ctx: { experimentId: number; now: number }): TracePlan {
   const spans = agg.inserted;
   let minStart = Infinity;
   let maxEnd = -Infinity;
@@ -144,6 +136,11 @@ export function planTrace(
     info_finalized: 0,
     spans_in_store: 0,
     created_at: ctx.now,
+    cost_json: null,
+    session_json: null,
+    user_json: null,
+    size_stats: null,
+    size_bytes: null,
   };
   const info: TraceInfoRow = {
     ...base,
@@ -173,33 +170,27 @@ export function planTrace(
     }
   }
 
-  const writes: KeyValueWrite[] = [];
-  const mode: WriteMode = finalized ? 'ignore' : 'replace';
-  const tag = (key: string, value: string, m: WriteMode = 'ignore') => writes.push({ table: 'trace_tags', key, value, mode: m });
-  const meta = (key: string, value: string, m: WriteMode = 'ignore') => writes.push({ table: 'trace_metadata', key, value, mode: m });
-  if (firstSpans) {
-    if (ctx.artifactLocation !== undefined) tag('mlflow.artifactLocation', `${ctx.artifactLocation}/traces/${agg.traceId}/artifacts`);
-    meta('mlflow.trace_schema.version', '3');
-  }
-  // Only MLflow's SDKs name traces after the root span; OTLP-only traces get no traceName (fixture README).
-  if (root?.fromMlflow) tag('mlflow.traceName', root.name);
-  if (input !== null) meta('mlflow.trace.tokenUsage', JSON.stringify({ input_tokens: info.input_tokens, output_tokens: info.output_tokens, total_tokens: info.total_tokens }), mode);
+  // Metadata the server derives lives in the header row; the trace API reports it (traces.ts,
+  // `derivedTraceValues`) unless the client set that key. mlflow.artifactLocation,
+  // trace_schema.version and tokenUsage are computed from other columns and not stored at all.
   if (hasCost) {
-    const prev = firstSpans ? undefined : parseJson(existingMeta['mlflow.trace.cost']);
+    const prev = firstSpans ? undefined : parseJson(base.cost_json);
     const i = round((prev?.input_cost ?? 0) + inCost);
     const o = round((prev?.output_cost ?? 0) + outCost);
-    meta('mlflow.trace.cost', JSON.stringify({ input_cost: i, output_cost: o, total_cost: round(i + o) }), mode);
+    info.cost_json = JSON.stringify({ input_cost: i, output_cost: o, total_cost: round(i + o) });
   }
-  if (session !== undefined) meta('mlflow.trace.session', JSON.stringify(session));
-  if (user !== undefined) meta('mlflow.trace.user', JSON.stringify(user));
-  const stats = sizeStats(firstSpans ? undefined : parseJson(existingMeta['mlflow.trace.sizeStats']), agg.sizes);
-  meta('mlflow.trace.sizeStats', JSON.stringify(stats), mode);
-  meta('mlflow.trace.sizeBytes', String(stats.total_size_bytes), mode);
+  if (session !== undefined) info.session_json ??= JSON.stringify(session);
+  if (user !== undefined) info.user_json ??= JSON.stringify(user);
+  const stats = sizeStats(firstSpans ? undefined : parseJson(base.size_stats), agg.sizes);
+  info.size_stats = JSON.stringify(stats);
+  info.size_bytes = stats.total_size_bytes;
+
+  // The one tag still written as a row: rare (MLflow SDK spans only) and set by clients too.
+  const writes: KeyValueWrite[] = [];
+  // Only MLflow's SDKs name traces after the root span; OTLP-only traces get no traceName (fixture README).
+  if (root?.fromMlflow) writes.push({ table: 'trace_tags', key: 'mlflow.traceName', value: root.name, mode: 'ignore' });
   return { info, isNew, writes };
 }
-
-/** The metadata keys planTrace may need to read back for a trace that already has spans. */
-export const MERGED_METADATA_KEYS = ['mlflow.trace.cost', 'mlflow.trace.sizeStats'];
 
 function preview(v: unknown): string | null {
   if (v === undefined) return null;
@@ -207,7 +198,7 @@ function preview(v: unknown): string | null {
   return text === undefined ? null : text.length > PREVIEW_CHARS ? text.slice(0, PREVIEW_CHARS) : text;
 }
 
-function parseJson(text: string | undefined): Record<string, number> | undefined {
+function parseJson(text: string | null | undefined): Record<string, number> | undefined {
   if (!text) return undefined;
   try {
     return JSON.parse(text) as Record<string, number>;

@@ -3,7 +3,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { normalizeArtifactPath, resolveInside } from '../artifacts/safe-path.js';
 import { proxiedArtifactPath } from '../artifacts/uri.js';
 import type { Db } from './db.js';
-import { ARTIFACT_LOCATION_TAG, deleteTraces } from './traces.js';
+import { ARTIFACT_LOCATION_TAG, deleteTraces, traceArtifactLocation } from './traces.js';
 
 /** Experiment tags (settable with MLflow's set_experiment_tag) that override the server defaults. */
 export const MAX_AGE_TAG = 'glassbox.retention.maxAgeDays';
@@ -120,8 +120,11 @@ export async function sweepRetention(opts: SweepOptions): Promise<Map<string, nu
 async function artifactFolders(db: Db, experimentId: string, traceIds: string[]): Promise<string[][]> {
   const tags = await db.selectFrom('trace_tags').select(['trace_id', 'value']).where('key', '=', ARTIFACT_LOCATION_TAG).where('trace_id', 'in', traceIds).execute();
   const byTrace = new Map(tags.map((t) => [t.trace_id, t.value]));
+  // Span ingest no longer stores the tag: the trace API derives it from the experiment's location.
+  const exp = await db.selectFrom('experiments').select('artifact_location').where('experiment_id', '=', Number(experimentId)).executeTakeFirst();
   return traceIds.map((id) => {
-    const rel = proxiedArtifactPath(byTrace.get(id) ?? '')?.replace(/\/artifacts$/, '');
+    const location = byTrace.get(id) ?? (exp ? traceArtifactLocation(exp.artifact_location, id) : '');
+    const rel = proxiedArtifactPath(location)?.replace(/\/artifacts$/, '');
     try {
       const segments = rel ? normalizeArtifactPath(rel) : [];
       // Only ever a folder named after the trace: a strange tag must not widen the deletion.

@@ -51,11 +51,16 @@ export async function requireRun(db: Db, runId: string): Promise<RunRow> {
 
 /** Every write to a run needs it to exist and not be deleted (MLflow's _check_run_is_active). */
 export async function requireActiveRun(db: Db, runId: string): Promise<RunRow> {
-  const row = await requireRun(db, runId);
+  const row = await getRunRow(db, runId);
+  assertRunActive(runId, row);
+  return row;
+}
+
+export function assertRunActive<T extends { lifecycle_stage: string }>(runId: string, row: T | undefined): asserts row is T {
+  if (!row) throw MlflowError.notFound(`Run with id=${runId} not found`);
   if (row.lifecycle_stage !== 'active') {
     throw MlflowError.invalidParameter(`The run ${runId} must be in the 'active' state. Current state is ${row.lifecycle_stage}.`);
   }
-  return row;
 }
 
 /** Largest id list per query: under SQLite's 32766 bound variables, and one query for any client page. */

@@ -108,9 +108,37 @@ function attributeCondition(dialect: Dialect, c: Comparison): Cond {
   );
 }
 
+/**
+ * Tags and metadata ingest keeps in trace_info columns instead of rows (traces.ts `derivedTraceValues`
+ * builds the same values in JS): SQL for the value a trace reports when it has no row of that key.
+ */
+const DERIVED: Record<'trace_tags' | 'trace_metadata', Record<string, Expression<unknown>>> = {
+  trace_tags: {
+    'mlflow.artifactLocation': sql`(SELECT RTRIM(e.artifact_location, '/') FROM experiments e WHERE e.experiment_id = ti.experiment_id) || '/traces/' || ti.trace_id || '/artifacts'`,
+  },
+  trace_metadata: {
+    'mlflow.trace_schema.version': sql`CASE WHEN ti.spans_in_store = 1 THEN '3' END`,
+    'mlflow.trace.tokenUsage': sql`CASE WHEN ti.input_tokens IS NOT NULL THEN '{"input_tokens":' || CAST(ti.input_tokens AS TEXT) || ',"output_tokens":' || CAST(ti.output_tokens AS TEXT) || ',"total_tokens":' || CAST(ti.total_tokens AS TEXT) || '}' END`,
+    'mlflow.trace.cost': sql.ref('ti.cost_json'),
+    'mlflow.trace.session': sql.ref('ti.session_json'),
+    'mlflow.trace.user': sql.ref('ti.user_json'),
+    'mlflow.trace.sizeStats': sql.ref('ti.size_stats'),
+    'mlflow.trace.sizeBytes': sql`CAST(ti.size_bytes AS TEXT)`,
+  },
+};
+
 /** Semantics of MLflow's SQL join: `!=`, LIKE… only match traces that have the key; IS NULL means the key is absent. */
 function keyValueCondition(dialect: Dialect, table: 'trace_tags' | 'trace_metadata', key: string, c: Comparison, subject: string): Cond {
   const t = sql.table(table);
+  const derived = Object.hasOwn(DERIVED[table], key) ? DERIVED[table][key] : undefined;
+  if (derived) {
+    // A row of the key (set by the client) wins over the derived value, as on read.
+    const value = sql`COALESCE((SELECT kv.value FROM ${t} kv WHERE kv.trace_id = ti.trace_id AND kv.key = ${key}), ${derived})`;
+    if (c.op === 'IS NULL') return sql<SqlBool>`${value} IS NULL`;
+    if (c.op === 'IS NOT NULL') return sql<SqlBool>`${value} IS NOT NULL`;
+    assertOp(c, KV_OPS, subject);
+    return stringCondition(dialect, value, c, subject);
+  }
   if (c.op === 'IS NULL') return sql<SqlBool>`ti.trace_id NOT IN (SELECT kv.trace_id FROM ${t} kv WHERE kv.key = ${key})`;
   if (c.op === 'IS NOT NULL') return sql<SqlBool>`ti.trace_id IN (SELECT kv.trace_id FROM ${t} kv WHERE kv.key = ${key})`;
   assertOp(c, KV_OPS, subject);

@@ -79,10 +79,12 @@ export async function upsertKeyValues(db: Db, table: 'trace_tags' | 'trace_metad
 export async function traceInfosFromRows(db: Db, rows: TraceInfoRow[]): Promise<TraceInfoV3[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.trace_id);
-  const [tags, metadata, assessments] = await Promise.all([
+  const experimentIds = [...new Set(rows.map((r) => Number(r.experiment_id)))];
+  const [tags, metadata, assessments, experiments] = await Promise.all([
     db.selectFrom('trace_tags').select(['trace_id', 'key', 'value']).where('trace_id', 'in', ids).execute(),
     db.selectFrom('trace_metadata').select(['trace_id', 'key', 'value']).where('trace_id', 'in', ids).execute(),
     listAssessments(db, ids),
+    db.selectFrom('experiments').select(['experiment_id', 'artifact_location']).where('experiment_id', 'in', experimentIds).execute(),
   ]);
   const group = (list: { trace_id: string; key: string; value: string }[]) => {
     const m = new Map<string, Record<string, string>>();
@@ -95,7 +97,43 @@ export async function traceInfosFromRows(db: Db, rows: TraceInfoRow[]): Promise<
   };
   const tagsBy = group(tags);
   const metaBy = group(metadata);
-  return rows.map((r) => traceRowToWire(r, tagsBy.get(r.trace_id) ?? {}, metaBy.get(r.trace_id) ?? {}, assessments.get(r.trace_id) ?? []));
+  const locationBy = new Map(experiments.map((e) => [Number(e.experiment_id), e.artifact_location]));
+  return rows.map((r) => {
+    const derived = derivedTraceValues(r, locationBy.get(Number(r.experiment_id)));
+    const outTags = withDerived(tagsBy.get(r.trace_id), derived.tags);
+    const outMeta = withDerived(metaBy.get(r.trace_id), derived.metadata);
+    return traceRowToWire(r, outTags, outMeta, assessments.get(r.trace_id) ?? []);
+  });
+}
+
+/**
+ * Tags and metadata the server derives for a trace instead of storing them as rows at ingest (one
+ * header row per trace is the whole write; see ingest.ts). Values are exactly what used to be
+ * written: the artifact location from the experiment, the schema version and token usage from
+ * header columns, cost/session/user/size statistics from the header's text columns.
+ */
+export function derivedTraceValues(r: TraceInfoRow, experimentArtifactLocation: string | undefined): { tags: Record<string, string>; metadata: Record<string, string> } {
+  const tags: Record<string, string> = {};
+  if (experimentArtifactLocation !== undefined) tags[ARTIFACT_LOCATION_TAG] = traceArtifactLocation(experimentArtifactLocation, r.trace_id);
+  const metadata: Record<string, string> = {};
+  if (r.spans_in_store === 1) metadata['mlflow.trace_schema.version'] = '3';
+  if (r.input_tokens !== null) {
+    metadata['mlflow.trace.tokenUsage'] = JSON.stringify({ input_tokens: Number(r.input_tokens), output_tokens: Number(r.output_tokens), total_tokens: Number(r.total_tokens) });
+  }
+  if (r.cost_json !== null) metadata['mlflow.trace.cost'] = r.cost_json;
+  if (r.session_json !== null) metadata['mlflow.trace.session'] = r.session_json;
+  if (r.user_json !== null) metadata['mlflow.trace.user'] = r.user_json;
+  if (r.size_stats !== null) metadata['mlflow.trace.sizeStats'] = r.size_stats;
+  if (r.size_bytes !== null) metadata['mlflow.trace.sizeBytes'] = String(r.size_bytes);
+  return { tags, metadata };
+}
+
+/** Stored rows win over derived values (client-set keys); keys come out sorted, as the (trace_id, key) index returned them. */
+function withDerived(stored: Record<string, string> | undefined, derived: Record<string, string>): Record<string, string> {
+  const merged: Record<string, string> = { ...derived, ...stored };
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(merged).sort()) out[k] = merged[k];
+  return out;
 }
 
 export function traceRowToWire(r: TraceInfoRow, tags: Record<string, string>, metadata: Record<string, string>, assessments: TraceInfoV3['assessments']): TraceInfoV3 {

@@ -1,4 +1,4 @@
-import { GlassboxError } from './errors.js';
+import { invalidSetting, resolveConnection as resolveClientConnection, type Connection } from '../client/config.js';
 
 /** Settings shared by tracing and run logging; see `init`. */
 export interface ConnectionOptions {
@@ -14,49 +14,26 @@ export interface ConnectionOptions {
   timeoutMs?: number;
 }
 
-export interface ResolvedConnection {
-  trackingUri: string;
+export interface ResolvedConnection extends Connection {
   experimentName?: string;
   experimentId?: string;
-  headers: Record<string, string>;
   timeoutMs: number;
 }
 
-export const DEFAULT_TRACKING_URI = 'http://127.0.0.1:5000';
-
 /**
  * explicit ?? env ?? default for every setting, validated with messages that name the option and
- * its environment variables. Auth follows MLflow: MLFLOW_TRACKING_USERNAME + PASSWORD (Basic)
- * win over MLFLOW_TRACKING_TOKEN (Bearer).
+ * its environment variables. The tracking URI and auth (MLFLOW_TRACKING_USERNAME + PASSWORD as
+ * Basic, winning over MLFLOW_TRACKING_TOKEN as Bearer) resolve as in every Glassbox client.
  */
 export function resolveConnection(opts: ConnectionOptions, env: NodeJS.ProcessEnv = process.env): ResolvedConnection {
-  const trackingUri = (opts.trackingUri ?? env.GLASSBOX_TRACKING_URI ?? env.MLFLOW_TRACKING_URI ?? DEFAULT_TRACKING_URI).replace(/\/+$/, '');
-  let url: URL;
-  try {
-    url = new URL(trackingUri);
-  } catch {
-    throw invalid(`trackingUri (or GLASSBOX_TRACKING_URI / MLFLOW_TRACKING_URI) must be an http(s) URL, got '${trackingUri}'`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw invalid(`trackingUri (or GLASSBOX_TRACKING_URI / MLFLOW_TRACKING_URI) must use http or https, got '${url.protocol}'`);
-  }
+  const conn = resolveClientConnection({ trackingUri: opts.trackingUri, headers: opts.headers, timeoutMs: opts.timeoutMs ?? 10_000 }, env);
   const experimentId = opts.experimentId ?? (opts.experiment === undefined ? env.MLFLOW_EXPERIMENT_ID : undefined);
   const experimentName = opts.experiment ?? env.GLASSBOX_EXPERIMENT ?? env.MLFLOW_EXPERIMENT_NAME;
-  if (experimentName !== undefined && experimentName.trim() === '') throw invalid('experiment (or GLASSBOX_EXPERIMENT / MLFLOW_EXPERIMENT_NAME) must not be empty');
+  if (experimentName !== undefined && experimentName.trim() === '') throw invalidSetting('experiment (or GLASSBOX_EXPERIMENT / MLFLOW_EXPERIMENT_NAME) must not be empty');
   if (experimentId !== undefined && !/^[a-zA-Z0-9][\w-]{0,63}$/.test(experimentId)) {
-    throw invalid(`experimentId (or MLFLOW_EXPERIMENT_ID) must look like an MLflow experiment id, got '${experimentId}'`);
+    throw invalidSetting(`experimentId (or MLFLOW_EXPERIMENT_ID) must look like an MLflow experiment id, got '${experimentId}'`);
   }
-  const timeoutMs = opts.timeoutMs ?? 10_000;
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw invalid(`timeoutMs must be a positive number, got ${timeoutMs}`);
-  return { trackingUri, experimentId, experimentName: experimentId ? undefined : experimentName, headers: { ...authHeaders(env), ...opts.headers }, timeoutMs };
-}
-
-function authHeaders(env: NodeJS.ProcessEnv): Record<string, string> {
-  const user = env.MLFLOW_TRACKING_USERNAME;
-  const pass = env.MLFLOW_TRACKING_PASSWORD;
-  if (user && pass) return { authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` };
-  if (env.MLFLOW_TRACKING_TOKEN) return { authorization: `Bearer ${env.MLFLOW_TRACKING_TOKEN}` };
-  return {};
+  return { ...conn, timeoutMs: conn.timeoutMs!, experimentId, experimentName: experimentId ? undefined : experimentName };
 }
 
 /** GLASSBOX_CAPTURE_CONTENT=false|0 turns content capture off when the option is not given. */
@@ -66,9 +43,5 @@ export function resolveCaptureContent(explicit: boolean | undefined, env: NodeJS
   if (v === undefined || v === '') return true;
   if (/^(false|0|no)$/i.test(v)) return false;
   if (/^(true|1|yes)$/i.test(v)) return true;
-  throw invalid(`captureContent (or GLASSBOX_CAPTURE_CONTENT) must be true or false, got '${v}'`);
-}
-
-function invalid(message: string): GlassboxError {
-  return new GlassboxError('INVALID_PARAMETER_VALUE', `glassbox: ${message}`);
+  throw invalidSetting(`captureContent (or GLASSBOX_CAPTURE_CONTENT) must be true or false, got '${v}'`);
 }

@@ -1,5 +1,5 @@
-import { GlassboxError } from './errors.js';
-import type { RestClient } from './http.js';
+import { GlassboxError } from '../client/errors.js';
+import type { RestClient } from '../client/rest.js';
 
 /**
  * MLflow's `set_experiment` sequence: get-by-name; if RESOURCE_DOES_NOT_EXIST, create; if the
@@ -11,7 +11,7 @@ export async function resolveExperimentId(client: RestClient, target: { experime
   const name = target.experimentName;
   if (!name) return '0';
   const byName = async () => {
-    const res = await client.call('GET', '/api/2.0/mlflow/experiments/get-by-name', { query: { experiment_name: name } });
+    const res = await client.request('GET', '/api/2.0/mlflow/experiments/get-by-name', { experiment_name: name });
     if (res.experiment?.lifecycle_stage && res.experiment.lifecycle_stage !== 'active') {
       throw new GlassboxError('INVALID_PARAMETER_VALUE', `Experiment '${name}' is deleted; restore it or choose another name`);
     }
@@ -20,13 +20,13 @@ export async function resolveExperimentId(client: RestClient, target: { experime
   try {
     return await byName();
   } catch (err) {
-    if (!(err instanceof GlassboxError) || err.errorCode !== 'RESOURCE_DOES_NOT_EXIST') throw err;
+    if (!(err instanceof GlassboxError) || err.code !== 'RESOURCE_DOES_NOT_EXIST') throw err;
   }
   try {
-    const created = await client.call('POST', '/api/2.0/mlflow/experiments/create', { body: { name } });
+    const created = await client.request('POST', '/api/2.0/mlflow/experiments/create', { name });
     return String(created.experiment_id);
   } catch (err) {
-    if (err instanceof GlassboxError && err.errorCode === 'RESOURCE_ALREADY_EXISTS') return byName();
+    if (err instanceof GlassboxError && err.code === 'RESOURCE_ALREADY_EXISTS') return byName();
     throw err;
   }
 }

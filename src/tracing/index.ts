@@ -24,7 +24,7 @@ export { GlassboxSpan } from './span.js';
 export { SpanAttr, type SpanType, type TokenUsage } from './attributes.js';
 export { recordPromptUse } from './prompt-link.js';
 export { startRun, activeRun, Run, type StartRunOptions, type RunStatus } from './runs/run.js';
-export { GlassboxError } from './errors.js';
+export { GlassboxError } from '../client/errors.js';
 export type { RedactableSpan, RedactHook } from './processors.js';
 export type { ConnectionOptions } from './config.js';
 

@@ -2,7 +2,7 @@ import { diag } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { mlflowTraceId, SpanAttr } from './attributes.js';
-import type { RestClient } from './http.js';
+import type { RestClient } from '../client/rest.js';
 
 /**
  * Wraps the OTLP exporter and, once a batch has been accepted, links what OTLP cannot carry into
@@ -51,7 +51,7 @@ export class LinkingExporter implements SpanExporter {
       const prompts = span.attributes[SpanAttr.LINKED_PROMPTS];
       if (typeof prompts === 'string') {
         const prompt_versions = JSON.parse(prompts) as { name: string; version: string }[];
-        calls.push(this.client.call('POST', '/api/2.0/mlflow/traces/link-prompts', { body: { trace_id: traceId, prompt_versions } }));
+        calls.push(this.client.request('POST', '/api/2.0/mlflow/traces/link-prompts', { trace_id: traceId, prompt_versions }));
       }
       const runId = span.attributes[SpanAttr.SOURCE_RUN];
       if (typeof runId === 'string') runs.set(runId, [...(runs.get(runId) ?? []), traceId]);
@@ -59,7 +59,7 @@ export class LinkingExporter implements SpanExporter {
     for (const [run_id, ids] of runs) {
       // The server accepts at most 100 trace ids per call.
       for (let i = 0; i < ids.length; i += 100) {
-        calls.push(this.client.call('POST', '/api/2.0/mlflow/traces/link-to-run', { body: { run_id, trace_ids: ids.slice(i, i + 100) } }));
+        calls.push(this.client.request('POST', '/api/2.0/mlflow/traces/link-to-run', { run_id, trace_ids: ids.slice(i, i + 100) }));
       }
     }
     const results = await Promise.allSettled(calls);

@@ -5,7 +5,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor, type BufferConfig, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { resolveCaptureContent, resolveConnection, type ConnectionOptions, type ResolvedConnection } from './config.js';
 import { resolveExperimentId } from './experiment.js';
-import { createRestClient, type RestClient } from './http.js';
+import { createRestClient, type RestClient } from '../client/rest.js';
 import { LinkingExporter } from './linking-exporter.js';
 import { FanOutSpanProcessor, RedactingSpanProcessor, type RedactHook } from './processors.js';
 import { configureSdk, TRACER_NAME } from './state.js';

@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { getTraceSpans, toOtelSpanJson } from '../../src/store/spans.js';
+import { getTraceInfo } from '../../src/store/traces.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { fixture } from './builders.js';
@@ -8,12 +9,13 @@ import { fixture } from './builders.js';
 const PB = { 'content-type': 'application/x-protobuf' };
 const JSON_TYPE = { 'content-type': 'application/json' };
 
+/** The header row, plus tags and metadata as the trace API reports them (derived ones included; spansLocation left out). */
 async function headerOf(s: TestServer, traceId: string) {
   const db = s.store.db;
   const info = await db.selectFrom('trace_info').selectAll().where('trace_id', '=', traceId).executeTakeFirst();
-  const tags = Object.fromEntries((await db.selectFrom('trace_tags').select(['key', 'value']).where('trace_id', '=', traceId).execute()).map((r) => [r.key, r.value]));
-  const meta = Object.fromEntries((await db.selectFrom('trace_metadata').select(['key', 'value']).where('trace_id', '=', traceId).execute()).map((r) => [r.key, r.value]));
-  return { info, tags, meta };
+  const wire = await getTraceInfo(db, traceId);
+  const { 'mlflow.trace.spansLocation': _spansLocation, ...tags } = wire?.tags ?? {};
+  return { info, tags, meta: wire?.trace_metadata ?? {} };
 }
 
 for (const dialect of DIALECTS) {

@@ -1,6 +1,7 @@
 import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { getTraceSpans } from '../../src/store/spans.js';
+import { getTraceInfo } from '../../src/store/traces.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { fixture, newTraceId, otlpJson, spanId } from './builders.js';
@@ -153,8 +154,9 @@ for (const dialect of DIALECTS) {
       expect(await info(s, traceId)).toMatchObject({ state: 'OK', request_time: 5, execution_duration: 7, request_preview: '"client"', response_preview: '"answer"', num_spans: 1, spans_in_store: 1, input_tokens: 3, output_tokens: 4, root_span_id: spanId(1) });
       const meta = await s.store.db.selectFrom('trace_metadata').select(['key', 'value']).where('trace_id', '=', traceId).execute();
       expect(meta.find((m) => m.key === 'mlflow.trace.tokenUsage')!.value).toBe('client-value');
-      const tags = await s.store.db.selectFrom('trace_tags').select(['key', 'value']).where('trace_id', '=', traceId).execute();
-      expect(tags).toContainEqual({ key: 'mlflow.artifactLocation', value: `mlflow-artifacts:/${exp}/traces/${traceId}/artifacts` });
+      const wire = await getTraceInfo(s.store.db, traceId);
+      expect(wire!.trace_metadata['mlflow.trace.tokenUsage']).toBe('client-value');
+      expect(wire!.tags['mlflow.artifactLocation']).toBe(`mlflow-artifacts:/${exp}/traces/${traceId}/artifacts`);
     });
 
     test('only MLflow SDK spans name the trace after the root span', async () => {

@@ -199,7 +199,7 @@ describe('client configuration', () => {
     expect(new RegistryClient({ trackingUri: 'http://a:1/' }, { MLFLOW_TRACKING_URI: 'http://c:3' }).trackingUri).toBe('http://a:1');
     expect(new RegistryClient({}, { GLASSBOX_TRACKING_URI: 'http://b:2', MLFLOW_TRACKING_URI: 'http://c:3' }).trackingUri).toBe('http://b:2');
     expect(new RegistryClient({}, { MLFLOW_TRACKING_URI: 'http://c:3' }).trackingUri).toBe('http://c:3');
-    expect(() => new RegistryClient({}, { MLFLOW_TRACKING_URI: 'sqlite:///x.db' })).toThrow('Invalid trackingUri');
+    expect(() => new RegistryClient({}, { MLFLOW_TRACKING_URI: 'sqlite:///x.db' })).toThrow("trackingUri must be an http(s) URL, got 'sqlite:///x.db' from MLFLOW_TRACKING_URI");
   });
 
   test('username and password win over a token, as in MLflow', async () => {

@@ -25,7 +25,7 @@ describe('resolveConnection', () => {
   });
 
   test.for([
-    [{ trackingUri: 'not a url' }, {}, /trackingUri \(or GLASSBOX_TRACKING_URI/],
+    [{ trackingUri: 'not a url' }, {}, /trackingUri must be an http\(s\) URL, got 'not a url' from the trackingUri option/],
     [{}, { MLFLOW_EXPERIMENT_ID: '../x' }, /experimentId \(or MLFLOW_EXPERIMENT_ID\)/],
     [{ experiment: ' ' }, {}, /experiment \(or GLASSBOX_EXPERIMENT/],
     [{ timeoutMs: -1 }, {}, /timeoutMs must be a positive number/],

@@ -18,6 +18,7 @@ import {
   LogModelRequest,
   LogOutputsRequest,
   LogParamRequest,
+  parseLogBatchFast,
   RestoreRunRequest,
   SearchRunsRequest,
   type SearchRunsResponse,
@@ -84,7 +85,7 @@ export function runsRoutes({ store }: AppDeps) {
       return c.json(ok);
     })
     .post('/runs/log-batch', async (c) => {
-      const { metrics, params, tags, ...ids } = await readJson(c, LogBatchRequest);
+      const { metrics, params, tags, ...ids } = await readJson(c, LogBatchRequest, parseLogBatchFast);
       await logBatch(store, runIdOf(ids), { metrics, params, tags });
       return c.json(ok);
     })

@@ -36,16 +36,21 @@ function keyProblem(name: string): string | undefined {
 /** Verdicts per key: a 1000-metric batch repeats a handful of keys, and the check is on the hot path. */
 const checkedKeys = new Map<string, string | undefined>();
 
-/**
- * Metric, param and tag names become file names in some MLflow stores, so MLflow rejects characters
- * outside `[/\w.\- :]` and names that normalise to another path (`a//b`, `../x`, `/x`, ``).
- */
-export const EntityKey = z.string().superRefine((name, ctx) => {
+function cachedKeyProblem(name: string): string | undefined {
   let problem = checkedKeys.get(name);
   if (problem === undefined && !checkedKeys.has(name)) {
     if (checkedKeys.size >= 10_000) checkedKeys.clear();
     checkedKeys.set(name, (problem = keyProblem(name)));
   }
+  return problem;
+}
+
+/**
+ * Metric, param and tag names become file names in some MLflow stores, so MLflow rejects characters
+ * outside `[/\w.\- :]` and names that normalise to another path (`a//b`, `../x`, `/x`, ``).
+ */
+export const EntityKey = z.string().superRefine((name, ctx) => {
+  const problem = cachedKeyProblem(name);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
@@ -65,7 +70,8 @@ export const Param = z.object({ key: EntityKey, value: truncated(LIMITS.paramVal
 export type Param = z.infer<typeof Param>;
 
 /** An int64 that fits a BIGINT column: a fraction or an overflow is the client's mistake, never a 500. */
-export const Long = Int64.refine((v) => Number.isInteger(v) && Math.abs(v) <= 9.2e18, 'must be a 64-bit integer');
+const MAX_INT64 = 9.2e18;
+export const Long = Int64.refine((v) => Number.isInteger(v) && Math.abs(v) <= MAX_INT64, 'must be a 64-bit integer');
 const NonNegativeInt64 = Long.refine((v) => v >= 0, 'Timestamp must be a nonnegative long (64-bit integer)');
 
 export const MetricInput = z.object({
@@ -124,6 +130,42 @@ export const LogBatchRequest = z.object({
   tags: z.array(RunTag).optional().default([]),
 });
 export type LogBatchRequest = z.infer<typeof LogBatchRequest>;
+
+const isLong = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= MAX_INT64;
+const isOptionalString = (v: unknown) => v === undefined || typeof v === 'string';
+const NON_FINITE = new Map<unknown, number>([['NaN', Number.NaN], ['Infinity', Infinity], ['-Infinity', -Infinity]]);
+
+/**
+ * LogBatchRequest's hot path: a 1000-metric batch checked in one loop instead of 1000 zod object
+ * parses (about 1 ms a batch, plus the garbage). It accepts a subset of what LogBatchRequest
+ * accepts, the common shapes, and returns what LogBatchRequest would; for anything else it returns
+ * undefined and the caller parses with LogBatchRequest, so every error message comes from zod.
+ */
+export function parseLogBatchFast(body: Record<string, unknown>): LogBatchRequest | undefined {
+  // undefined, not null: zod's optional() refuses null.
+  const input = body.metrics === undefined ? [] : body.metrics;
+  if (!Array.isArray(input)) return undefined;
+  const metrics: MetricInput[] = new Array(input.length);
+  for (let i = 0; i < input.length; i++) {
+    const m = input[i] as Record<string, unknown> | null;
+    if (typeof m !== 'object' || m === null) return undefined;
+    const { key, timestamp, model_id, dataset_name, dataset_digest } = m;
+    let value = m.value;
+    const step = m.step === undefined ? 0 : m.step;
+    if (typeof key !== 'string' || cachedKeyProblem(key) !== undefined) return undefined;
+    if (typeof value === 'string' && NON_FINITE.has(value)) value = NON_FINITE.get(value);
+    else if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
+    if (!isLong(timestamp) || timestamp < 0 || !isLong(step)) return undefined;
+    if (!isOptionalString(model_id) || !isOptionalString(dataset_name) || !isOptionalString(dataset_digest)) return undefined;
+    const metric: MetricInput = { key, value: value as number, timestamp, step };
+    if (model_id !== undefined) metric.model_id = model_id as string;
+    if (dataset_name !== undefined) metric.dataset_name = dataset_name as string;
+    if (dataset_digest !== undefined) metric.dataset_digest = dataset_digest as string;
+    metrics[i] = metric;
+  }
+  const rest = LogBatchRequest.safeParse({ ...body, metrics: undefined });
+  return rest.success ? { ...rest.data, metrics } : undefined;
+}
 
 const KV = z.object({ key: z.string(), value: z.string().optional().default('') });
 export const DatasetInput = z.object({

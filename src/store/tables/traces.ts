@@ -20,6 +20,12 @@ export interface TracesTables {
     info_finalized: number;
     spans_in_store: number;
     created_at: number;
+    /** Derived metadata kept in the header row (migration 0002); reported unless a metadata row overrides it. */
+    cost_json: string | null;
+    session_json: string | null;
+    user_json: string | null;
+    size_stats: string | null;
+    size_bytes: number | null;
   };
   trace_tags: { trace_id: string; key: string; value: string };
   trace_metadata: { trace_id: string; key: string; value: string };

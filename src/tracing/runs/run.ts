@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { basename } from 'node:path';
-import { GlassboxError } from '../errors.js';
 import { resolveExperimentId } from '../experiment.js';
-import type { RestClient } from '../http.js';
+import type { RestClient } from '../../client/rest.js';
 import { connection, onFlush } from '../provider.js';
 import { configureSdk } from '../state.js';
 import { chunkBatch, LIMITS, metricValue, type LogBatch } from './batch.js';
@@ -65,14 +64,12 @@ export async function startRun(opts: StartRunOptions = {}): Promise<Run> {
     ...(parent ? { 'mlflow.parentRunId': parent.runId } : {}),
     ...opts.tags,
   };
-  const res = await conn.client.call('POST', '/api/2.0/mlflow/runs/create', {
-    body: {
-      experiment_id: experimentId,
-      user_id: tags['mlflow.user'],
-      run_name: opts.runName,
-      start_time: Date.now(),
-      tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
-    },
+  const res = await conn.client.request('POST', '/api/2.0/mlflow/runs/create', {
+    experiment_id: experimentId,
+    user_id: tags['mlflow.user'],
+    run_name: opts.runName,
+    start_time: Date.now(),
+    tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
   });
   const run = new Run(conn.client, res.run.info.run_id, experimentId, res.run.info.run_name, res.run.info.artifact_uri);
   activeRuns.push(run);
@@ -131,7 +128,7 @@ export class Run {
     // Batches go out in order: a later flush waits for the one in flight.
     const send = this.inFlight.then(async () => {
       for (const chunk of chunkBatch(batch)) {
-        await this.client.call('POST', '/api/2.0/mlflow/runs/log-batch', { body: { run_id: this.runId, ...chunk } });
+        await this.client.request('POST', '/api/2.0/mlflow/runs/log-batch', { run_id: this.runId, ...chunk });
       }
     });
     this.inFlight = send.catch(() => undefined);
@@ -149,14 +146,11 @@ export class Run {
    */
   async logArtifact(localPath: string, artifactPath?: string): Promise<void> {
     if (!this.artifactUri) {
-      const res = await this.client.call('GET', '/api/2.0/mlflow/runs/get', { query: { run_id: this.runId, run_uuid: this.runId } });
+      const res = await this.client.request('GET', '/api/2.0/mlflow/runs/get', { run_id: this.runId, run_uuid: this.runId });
       this.artifactUri = res.run.info.artifact_uri as string;
     }
-    const m = /^mlflow-artifacts:(?:\/\/[^/]*)?\/(.*)$/.exec(this.artifactUri);
-    if (!m) throw new GlassboxError('INVALID_PARAMETER_VALUE', `Run artifact root '${this.artifactUri}' is not an mlflow-artifacts: URI; only the artifact proxy is supported`);
-    const rel = [m[1], artifactPath, basename(localPath)].filter(Boolean).join('/').replace(/\/+/g, '/');
-    const bytes = await readFile(localPath);
-    await this.client.put(`/api/2.0/mlflow-artifacts/artifacts/${rel.split('/').map(encodeURIComponent).join('/')}`, bytes);
+    const rel = [artifactPath, basename(localPath)].filter(Boolean).join('/');
+    await this.client.putArtifact(this.artifactUri, rel, await readFile(localPath));
   }
 
   /** Flushes, then marks the run FINISHED (or the given status) and no longer active. */
@@ -170,7 +164,7 @@ export class Run {
       const i = activeRuns.lastIndexOf(this);
       if (i >= 0) activeRuns.splice(i, 1);
       configureSdk({ activeRunId: activeRun()?.runId });
-      await this.client.call('POST', '/api/2.0/mlflow/runs/update', { body: { run_id: this.runId, run_uuid: this.runId, status, end_time: Date.now() } });
+      await this.client.request('POST', '/api/2.0/mlflow/runs/update', { run_id: this.runId, run_uuid: this.runId, status, end_time: Date.now() });
     }
   }
 
