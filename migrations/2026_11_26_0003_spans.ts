@@ -4,8 +4,8 @@ import { isPostgres } from './util.js';
 /**
  * Spans, split for speed (see shared/docs/ingest-measurements.md):
  * - `spans`: one narrow row per span (ids, name, type, status, times) in an ordinary rowid table.
- *   (trace_id, span_id) is unique, so a re-sent span is ignored; name and type are indexed for
- *   trace search. Nanosecond times are kept exact as decimal text beside integer milliseconds.
+ *   (trace_id, span_id) is unique, so a re-sent span is ignored, and serves trace search's span
+ *   filters. Nanosecond times are kept exact as decimal text beside integer milliseconds.
  * - `span_payloads`: the heavy part (attributes, events, links) of all spans of one ingest request
  *   as one JSON array, appended in rowid order with no secondary index: one row write per request.
  *   Each span row points at its payload row. Listing and searching traces never reads it; getting a
@@ -27,9 +27,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('end_time_ns', 'text')
     .addColumn('payload_id', 'bigint', (c) => c.notNull()) // span_payloads row holding attributes/events
     .execute();
+  // Trace search filters on span name/type/status through correlated EXISTS probes by trace id, which
+  // this index serves (a few rows per trace). Indexes on name or type alone are not created: each cost
+  // a B-tree insert per span at ingest, and SQLite picked them for those probes, scanning every span of
+  // that name once per trace. payload_id is indexed (append-only, as ids only grow) so that deleting
+  // traces can find payload rows still referenced without scanning every span.
   await db.schema.createIndex('spans_trace_span').on('spans').columns(['trace_id', 'span_id']).unique().execute();
-  await db.schema.createIndex('spans_name').on('spans').column('name').execute();
-  await db.schema.createIndex('spans_type').on('spans').column('span_type').execute();
+  await db.schema.createIndex('spans_payload').on('spans').column('payload_id').execute();
 
   await db.schema
     .createTable('span_payloads')

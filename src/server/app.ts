@@ -4,6 +4,7 @@ import type { AppDeps } from './deps.js';
 import { MlflowError, notFound, onError } from './errors.js';
 import { artifactRoutes, artifactUiRoutes } from './routes/artifacts.js';
 import { assessmentsRoutes } from './routes/assessments.js';
+import { datasetsRoutes } from './routes/datasets.js';
 import { evaluationsRoutes } from './routes/evaluations.js';
 import { experimentsRoutes } from './routes/experiments.js';
 import { loggedModelsRoutes } from './routes/logged-models.js';
@@ -13,6 +14,7 @@ import { monitoringRoutes } from './routes/monitoring.js';
 import { otlpRoutes } from './routes/otlp.js';
 import { registryRoutes } from './routes/registry.js';
 import { runsRoutes } from './routes/runs.js';
+import { scorersRoutes } from './routes/scorers.js';
 import { tracesRoutes } from './routes/traces.js';
 import { uiRoutes } from './ui.js';
 import { authMiddleware } from './auth/middleware.js';
@@ -68,6 +70,8 @@ export function createApp(deps: AppDeps) {
     .route('/', tracesRoutes(deps))
     .route('/', assessmentsRoutes(deps))
     .route('/', registryRoutes(deps))
+    .route('/', datasetsRoutes(deps))
+    .route('/', scorersRoutes(deps))
     .route('/', artifactUiRoutes(deps));
   for (const prefix of ['/api', '/ajax-api']) {
     for (const v of ['2.0', '3.0']) {

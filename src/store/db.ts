@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { registerSqliteRegexp } from '../server/search/like.js';
+import { startBackgroundCheckpoint } from './background-checkpoint.js';
 import type { Database as Schema } from './schema.js';
 
 export type Db = Kysely<Schema>;
@@ -35,7 +36,8 @@ export function createStore(uri: string): Store {
   if (dialect === 'sqlite') {
     if (target !== ':memory:') mkdirSync(dirname(target), { recursive: true });
     const sqlite = new Database(target);
-    // WAL + NORMAL: a committed transaction survives kill -9; a big autocheckpoint keeps fsyncs off the write path.
+    // WAL + NORMAL: a committed transaction survives kill -9. Checkpoints run in a worker thread
+    // (background-checkpoint.ts); the big autocheckpoint is the fallback when that falls behind.
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
@@ -46,7 +48,16 @@ export function createStore(uri: string): Store {
     // RLIKE filters compile to REGEXP, which SQLite leaves to the application to define.
     registerSqliteRegexp(sqlite);
     const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
-    return { db, dialect, sqlite, close: () => db.destroy() };
+    const checkpoint = target === ':memory:' || process.env.GB_NOBG ? undefined : startBackgroundCheckpoint(target);
+    return {
+      db,
+      dialect,
+      sqlite,
+      close: async () => {
+        await checkpoint?.stop();
+        await db.destroy();
+      },
+    };
   }
   // int8 and numeric come back as strings from pg; every int8 we store (ms times, counts) fits a double.
   const types = {

@@ -102,27 +102,25 @@ export function insertMetricsSqlite(sqlite: Database.Database, runId: string, me
   }
 }
 
-/** PostgreSQL allows 65535 bind parameters per statement; 8 columns per row. */
-const PG_ROWS_PER_INSERT = 4000;
-
 /**
  * Appends metric points to history and moves latest_metrics forward (see insertMetricsSqlite).
  * `db` must be the caller's transaction, so both happen atomically with the rest of the request.
  * On SQLite the caller's transaction holds the single connection, so the raw statements run inside it.
+ * On PostgreSQL the history rows travel as one array per column through unnest: one short statement
+ * whatever the batch size, instead of compiling and binding 8 parameters per row.
  */
 export async function insertMetrics(store: Store, db: Db, runId: string, metrics: MetricInput[]): Promise<void> {
   if (metrics.length === 0) return;
   if (store.sqlite) return insertMetricsSqlite(store.sqlite, runId, metrics);
+  // Key order, so that concurrent writers of one run take index locks in the same order.
   const rows = metrics.map((m) => toRow(runId, m));
-  const latest = newestPerKey(metrics).map((m) => toRow(runId, m));
   rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.step - b.step || a.timestamp - b.timestamp));
-  for (let i = 0; i < rows.length; i += PG_ROWS_PER_INSERT) {
-    await db
-      .insertInto('metrics')
-      .values(rows.slice(i, i + PG_ROWS_PER_INSERT))
-      .onConflict((oc) => oc.doNothing())
-      .execute();
-  }
+  const column = <K extends keyof MetricRow>(k: K) => rows.map((r) => r[k]);
+  await sql`INSERT INTO metrics (${sql.raw(COLUMNS)})
+    SELECT ${runId}::text, * FROM unnest(${column('key')}::text[], ${column('value')}::float8[], ${column('timestamp')}::int8[],
+      ${column('step')}::int8[], ${column('model_id')}::text[], ${column('dataset_name')}::text[], ${column('dataset_digest')}::text[])
+    ON CONFLICT DO NOTHING`.execute(db);
+  const latest = newestPerKey(metrics).map((m) => toRow(runId, m));
   await db
     .insertInto('latest_metrics')
     .values(latest)

@@ -17,11 +17,10 @@ function guard(fn: () => void): void {
 }
 
 /**
- * Wraps an async iterator so each step runs inside `ctx` (child spans started by the generator
- * body nest under its span) and the hooks see every item and the end. Values, errors and early
- * returns pass through unchanged; a hook failure never reaches the consumer.
+ * The bookkeeping both wrappers share: steps run inside `ctx`, the hooks hear each item, and the
+ * end (done, error or early close) is reported once.
  */
-export function observeAsyncIterator<T>(inner: AsyncIterator<T>, ctx: Context | undefined, hooks: IterationHooks<T>): AsyncGenerator<T> {
+function observation<T>(ctx: Context | undefined, hooks: IterationHooks<T>) {
   let finished = false;
   const finish = (fn: () => void) => {
     if (!finished) {
@@ -29,32 +28,45 @@ export function observeAsyncIterator<T>(inner: AsyncIterator<T>, ctx: Context | 
       guard(fn);
     }
   };
-  const run = <R>(f: () => R): R => (ctx ? context.with(ctx, f) : f());
+  return {
+    run: <R>(f: () => R): R => (ctx ? context.with(ctx, f) : f()),
+    failed: (err: unknown) => finish(() => hooks.onError(err)),
+    closed: () => finish(() => hooks.onDone()),
+    settled(r: IteratorResult<T>): IteratorResult<T> {
+      if (r.done) finish(() => hooks.onDone());
+      else guard(() => hooks.onItem(r.value));
+      return r;
+    },
+  };
+}
+
+/**
+ * Wraps an async iterator so each step runs inside `ctx` (child spans started by the generator
+ * body nest under its span) and the hooks see every item and the end. Values, errors and early
+ * returns pass through unchanged; a hook failure never reaches the consumer.
+ */
+export function observeAsyncIterator<T>(inner: AsyncIterator<T>, ctx: Context | undefined, hooks: IterationHooks<T>): AsyncGenerator<T> {
+  const o = observation(ctx, hooks);
   const step = async (call: () => Promise<IteratorResult<T>>) => {
     let r: IteratorResult<T>;
     try {
-      r = await run(call);
+      r = await o.run(call);
     } catch (err) {
-      finish(() => hooks.onError(err));
+      o.failed(err);
       throw err;
     }
-    if (r.done) finish(() => hooks.onDone());
-    else guard(() => hooks.onItem(r.value));
-    return r;
+    return o.settled(r);
   };
   const wrapper: AsyncGenerator<T> = {
     next: (...args: [] | [unknown]) => step(() => inner.next(...args)),
     return: async (value?: unknown) => {
       try {
-        return inner.return ? await run(() => inner.return!(value)) : ({ done: true, value } as IteratorResult<T>);
+        return inner.return ? await o.run(() => inner.return!(value)) : ({ done: true, value } as IteratorResult<T>);
       } finally {
-        finish(() => hooks.onDone());
+        o.closed();
       }
     },
-    throw: (error?: unknown) =>
-      inner.throw
-        ? step(() => inner.throw!(error))
-        : (finish(() => hooks.onError(error)), Promise.reject(error)),
+    throw: (error?: unknown) => (inner.throw ? step(() => inner.throw!(error)) : (o.failed(error), Promise.reject(error))),
     [Symbol.asyncIterator]() {
       return wrapper;
     },
@@ -64,38 +76,29 @@ export function observeAsyncIterator<T>(inner: AsyncIterator<T>, ctx: Context | 
 
 /** The synchronous twin of `observeAsyncIterator`, for traced sync generator functions. */
 export function observeIterator<T>(inner: Iterator<T>, ctx: Context | undefined, hooks: IterationHooks<T>): Generator<T> {
-  let finished = false;
-  const finish = (fn: () => void) => {
-    if (!finished) {
-      finished = true;
-      guard(fn);
-    }
-  };
-  const run = <R>(f: () => R): R => (ctx ? context.with(ctx, f) : f());
+  const o = observation(ctx, hooks);
   const step = (call: () => IteratorResult<T>) => {
     let r: IteratorResult<T>;
     try {
-      r = run(call);
+      r = o.run(call);
     } catch (err) {
-      finish(() => hooks.onError(err));
+      o.failed(err);
       throw err;
     }
-    if (r.done) finish(() => hooks.onDone());
-    else guard(() => hooks.onItem(r.value));
-    return r;
+    return o.settled(r);
   };
   const wrapper = {
     next: (...args: [] | [unknown]) => step(() => inner.next(...args)),
     return: (value?: unknown) => {
       try {
-        return inner.return ? run(() => inner.return!(value)) : ({ done: true, value } as IteratorResult<T>);
+        return inner.return ? o.run(() => inner.return!(value)) : ({ done: true, value } as IteratorResult<T>);
       } finally {
-        finish(() => hooks.onDone());
+        o.closed();
       }
     },
     throw: (error?: unknown) => {
       if (inner.throw) return step(() => inner.throw!(error));
-      finish(() => hooks.onError(error));
+      o.failed(error);
       throw error;
     },
     [Symbol.iterator]() {

@@ -116,7 +116,9 @@ for (const dialect of DIALECTS) {
         if (process.env.FUZZ_GROUPS && !process.env.FUZZ_GROUPS.split(',').some((g) => group.includes(g))) continue;
         const started = performance.now();
         const byStatus = new Map<number, number>();
+        let slowest = { ms: 0, label: '' };
         await sendAll(server.url, cases, 6, (r) => {
+          if (r.ms > slowest.ms) slowest = { ms: r.ms, label: r.c.label };
           byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + 1);
           if (r.status >= 500 || r.status < 0) fivexx++;
           const p = problem(r);
@@ -125,7 +127,7 @@ for (const dialect of DIALECTS) {
         total += cases.length;
         const health = await fetch(`${server.url}/health`);
         expect(health.status, `server unhealthy after ${group}`).toBe(200);
-        summary.push(`  ${group.padEnd(24)} ${String(cases.length).padStart(5)} cases ${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s  ${[...byStatus].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}:${n}`).join(' ')}`);
+        summary.push(`  ${group.padEnd(24)} ${String(cases.length).padStart(5)} cases ${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s  ${[...byStatus].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}:${n}`).join(' ')}  slowest ${Math.round(slowest.ms)} ms (${slowest.label})`);
       }
       console.log(`[fuzz ${dialect}] seed ${SEED}: ${total} cases, ${fivexx} answered 5xx or not at all, ${failures.length} problems\n${summary.join('\n')}`);
       if (failures.length) console.log(failures.slice(0, 40).join('\n'));

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import type { Judge } from '../judge/judge.js';
 import { contextPrecision } from '../rag/retrieval.js';
 import { contextRelevanceTemplate } from '../templates/context-relevance.js';
-import { formatContext, renderTemplate, type JudgeTemplate } from '../templates/template.js';
+import { formatContext, type JudgeTemplate } from '../templates/template.js';
 import type { Scorer } from '../types.js';
-import { judgeFailure, missingInput } from './common.js';
+import { judgeScorer } from './judge-scorer.js';
 
 export const ContextRelevanceReply = z.object({
   chunks: z.array(z.object({ index: z.number().int(), relevant: z.boolean(), reason: z.string().default('') })),
@@ -24,33 +24,31 @@ export type ContextRelevanceReply = z.infer<typeof ContextRelevanceReply>;
  * // r.score === 0.5, r.details.rank_aware_precision === 1
  */
 export function createContextRelevanceJudge(opts: { judge: Judge; template?: JudgeTemplate; passThreshold?: number }): Scorer {
-  const template = opts.template ?? contextRelevanceTemplate;
-  return {
+  return judgeScorer(opts.judge, {
     name: 'context_relevance',
-    version: template.version,
-    kind: 'LLM_JUDGE',
+    template: opts.template ?? contextRelevanceTemplate,
     passThreshold: opts.passThreshold ?? 0.5,
-    async evaluate(record) {
-      if (!record.question) return missingInput('context_relevance', 'a question');
-      if (!record.context?.length) return missingInput('context_relevance', 'retrieved context');
-      const messages = renderTemplate(template.messages, { question: record.question, context: formatContext(record.context) });
-      const out = await opts.judge.ask(messages, ContextRelevanceReply);
-      if (!out.ok) return judgeFailure(out);
-      const byIndex = new Map(out.value.chunks.map((c) => [c.index, c]));
-      const verdicts = record.context.map((_, i) => (byIndex.get(i + 1)?.relevant ? 1 : 0));
+    reply: ContextRelevanceReply,
+    inputs(r) {
+      if (!r.question) return { missing: 'a question' };
+      if (!r.context?.length) return { missing: 'retrieved context' };
+      return { vars: { question: r.question, context: formatContext(r.context) } };
+    },
+    result(reply, record) {
+      const chunks = record.context!;
+      const byIndex = new Map(reply.chunks.map((c) => [c.index, c]));
+      const verdicts = chunks.map((_, i) => (byIndex.get(i + 1)?.relevant ? 1 : 0));
       const relevant = verdicts.reduce<number>((a, b) => a + b, 0);
-      const score = relevant / verdicts.length;
       const precision = contextPrecision(verdicts);
       return {
-        score,
-        explanation: `${relevant}/${verdicts.length} chunks relevant (rank-aware precision ${precision.toFixed(3)}). ${out.value.rationale}`.trim(),
+        score: relevant / verdicts.length,
+        explanation: `${relevant}/${verdicts.length} chunks relevant (rank-aware precision ${precision.toFixed(3)}). ${reply.rationale}`.trim(),
         details: {
           chunk_relevance: verdicts,
-          chunk_reasons: record.context.map((_, i) => byIndex.get(i + 1)?.reason ?? 'not judged'),
+          chunk_reasons: chunks.map((_, i) => byIndex.get(i + 1)?.reason ?? 'not judged'),
           rank_aware_precision: precision,
         },
-        usage: out.usage,
       };
     },
-  };
+  });
 }

@@ -2,8 +2,7 @@ import type { Judge } from '../judge/judge.js';
 import { correctnessTemplate } from '../templates/correctness.js';
 import type { JudgeTemplate } from '../templates/template.js';
 import type { Scorer } from '../types.js';
-import { missingInput } from './common.js';
-import { askVerdict } from './verdict-judge.js';
+import { verdictScorer } from './judge-scorer.js';
 
 /**
  * Correctness against `expectations.expectedAnswer`: `correct` (1) when every expected fact is
@@ -14,17 +13,15 @@ import { askVerdict } from './verdict-judge.js';
  * await c.evaluate({ id: '1', question: 'Capital of France?', answer: 'Paris', expectations: { expectedAnswer: 'Paris' } });
  */
 export function createCorrectnessJudge(opts: { judge: Judge; template?: JudgeTemplate }): Scorer {
-  const template = opts.template ?? correctnessTemplate;
-  return {
+  return verdictScorer(opts.judge, {
     name: 'correctness',
-    version: template.version,
-    kind: 'LLM_JUDGE',
+    template: opts.template ?? correctnessTemplate,
     passThreshold: 1,
-    async evaluate(record) {
-      const expected = record.expectations?.expectedAnswer;
-      if (!expected) return missingInput('correctness', 'an expected answer (expectations.expectedAnswer)');
-      if (!record.answer) return missingInput('correctness', 'an answer');
-      return askVerdict(opts.judge, template, { question: record.question ?? '', expected_answer: expected, answer: record.answer });
+    inputs(r) {
+      const expected = r.expectations?.expectedAnswer;
+      if (!expected) return { missing: 'an expected answer (expectations.expectedAnswer)' };
+      if (!r.answer) return { missing: 'an answer' };
+      return { vars: { question: r.question ?? '', expected_answer: expected, answer: r.answer } };
     },
-  };
+  });
 }

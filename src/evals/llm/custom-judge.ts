@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Judge } from '../judge/judge.js';
-import { formatContext, renderTemplate } from '../templates/template.js';
+import { formatContext } from '../templates/template.js';
 import type { EvalRecord, Scorer } from '../types.js';
-import { judgeFailure } from './common.js';
+import { judgeScorer } from './judge-scorer.js';
 
 /** What the custom judge answers: a boolean, one of a list of categories, or a number in a range. */
 export type CustomOutput =
@@ -61,25 +61,27 @@ export function createCustomJudge(opts: CustomJudgeOptions): Scorer {
   const unknown = used.filter((v) => !(VARIABLES as readonly string[]).includes(v));
   if (unknown.length) throw new Error(`Custom judge '${opts.name}': unknown template variable(s) ${unknown.join(', ')}; allowed: ${VARIABLES.join(', ')}`);
   if (!used.length) throw new Error(`Custom judge '${opts.name}': the template uses none of ${VARIABLES.map((v) => `{{${v}}}`).join(', ')}`);
-  const Reply = replySchema(opts.output);
   const system = `Task: custom judge "${opts.name}". Follow the user's instructions. Reply with only a JSON object {"value":…,"rationale":string} where ${describe(opts.output)}.`;
   const output = opts.output;
-  return {
+  return judgeScorer(opts.judge, {
     name: opts.name,
-    version: opts.version ?? '1',
-    kind: 'LLM_JUDGE',
+    template: {
+      name: opts.name,
+      version: opts.version ?? '1',
+      description: `custom judge ${opts.name}`,
+      direction: 'maximize',
+      messages: [{ role: 'system', content: system }, { role: 'user', content: opts.template }],
+    },
     passThreshold: opts.passThreshold ?? (output.type === 'boolean' ? 1 : undefined),
-    async evaluate(record) {
-      const messages = renderTemplate([{ role: 'system', content: system }, { role: 'user', content: opts.template }], variables(record));
-      const out = await opts.judge.ask(messages, Reply as z.ZodType<{ value: unknown; rationale: string }>);
-      if (!out.ok) return judgeFailure(out);
-      const { value, rationale } = out.value;
+    reply: replySchema(output) as z.ZodType<{ value: unknown; rationale: string }>,
+    inputs: (record) => ({ vars: variables(record) }),
+    result({ value, rationale }) {
       let score: number | undefined;
       if (output.type === 'boolean') score = value ? 1 : 0;
       else if (output.type === 'categories') score = output.scores?.[value as string];
       else score = output.max === output.min ? 1 : ((value as number) - output.min) / (output.max - output.min);
       const label = output.type === 'numeric' ? String(value) : (value as string | boolean);
-      return { score, label, explanation: rationale, usage: out.usage };
+      return { score, label, explanation: rationale };
     },
-  };
+  });
 }

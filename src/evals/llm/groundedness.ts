@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { Judge } from '../judge/judge.js';
-import { formatContext, renderTemplate, type JudgeTemplate } from '../templates/template.js';
+import { formatContext, type JudgeTemplate } from '../templates/template.js';
 import { groundednessTemplate } from '../templates/groundedness.js';
 import type { Scorer } from '../types.js';
-import { judgeFailure, missingInput } from './common.js';
+import { judgeScorer } from './judge-scorer.js';
 
 export const GroundednessReply = z.object({
   claims: z.array(z.object({ claim: z.string(), supported: z.boolean(), reason: z.string().default('') })),
@@ -23,33 +23,25 @@ export type GroundednessReply = z.infer<typeof GroundednessReply>;
  * // r.score === 1
  */
 export function createGroundednessJudge(opts: { judge: Judge; template?: JudgeTemplate; passThreshold?: number }): Scorer {
-  const template = opts.template ?? groundednessTemplate;
-  return {
+  return judgeScorer(opts.judge, {
     name: 'groundedness',
-    version: template.version,
-    kind: 'LLM_JUDGE',
+    template: opts.template ?? groundednessTemplate,
     passThreshold: opts.passThreshold ?? 1,
-    async evaluate(record) {
-      if (!record.answer) return missingInput('groundedness', 'an answer');
-      if (!record.context?.length) return missingInput('groundedness', 'retrieved context');
-      const messages = renderTemplate(template.messages, {
-        question: record.question ?? '',
-        context: formatContext(record.context),
-        answer: record.answer,
-      });
-      const out = await opts.judge.ask(messages, GroundednessReply);
-      if (!out.ok) return judgeFailure(out);
-      const { claims, rationale } = out.value;
+    reply: GroundednessReply,
+    inputs(r) {
+      if (!r.answer) return { missing: 'an answer' };
+      if (!r.context?.length) return { missing: 'retrieved context' };
+      return { vars: { question: r.question ?? '', context: formatContext(r.context), answer: r.answer } };
+    },
+    result({ claims, rationale }) {
       const supported = claims.filter((c) => c.supported).length;
       const unsupported = claims.filter((c) => !c.supported);
-      const score = claims.length === 0 ? 1 : supported / claims.length;
       const listing = unsupported.length ? ` Unsupported: ${unsupported.map((c) => `"${c.claim}" (${c.reason})`).join('; ')}.` : '';
       return {
-        score,
+        score: claims.length === 0 ? 1 : supported / claims.length,
         explanation: `${supported}/${claims.length} claims supported by the context.${listing} ${rationale}`.trim(),
         details: { claims, supported_claims: supported, total_claims: claims.length, unsupported_claims: unsupported.map((c) => c.claim) },
-        usage: out.usage,
       };
     },
-  };
+  });
 }

@@ -1,14 +1,20 @@
 import { z } from 'zod';
 import type { Judge } from '../judge/judge.js';
 import { guidelinesTemplate } from '../templates/guidelines.js';
-import { renderTemplate, type JudgeTemplate } from '../templates/template.js';
-import type { Scorer } from '../types.js';
-import { judgeFailure, missingInput } from './common.js';
+import type { JudgeTemplate } from '../templates/template.js';
+import type { EvalRecord, Scorer } from '../types.js';
+import { judgeScorer } from './judge-scorer.js';
 
 export const GuidelinesReply = z.object({
   results: z.array(z.object({ index: z.number().int(), pass: z.boolean(), reason: z.string().default('') })),
   rationale: z.string().default(''),
 });
+
+// The options' guidelines, else the record's `expectations.guidelines` (one string or a list).
+function rulesFor(record: EvalRecord, fromOptions: string[] | undefined): string[] {
+  const fromRecord = record.expectations?.guidelines;
+  return fromOptions ?? (Array.isArray(fromRecord) ? fromRecord.map(String) : typeof fromRecord === 'string' ? [fromRecord] : []);
+}
 
 /**
  * Guidelines: natural-language rules the answer must follow (from the options, or per record from
@@ -20,35 +26,28 @@ export const GuidelinesReply = z.object({
  * const r = await g.evaluate({ id: '1', question: 'Hi', answer: 'Hello!' }); // r.label === 'pass'
  */
 export function createGuidelinesJudge(opts: { judge: Judge; guidelines?: string[]; template?: JudgeTemplate; name?: string }): Scorer {
-  const template = opts.template ?? guidelinesTemplate;
-  const name = opts.name ?? 'guidelines';
-  return {
-    name,
-    version: template.version,
-    kind: 'LLM_JUDGE',
+  return judgeScorer(opts.judge, {
+    name: opts.name ?? 'guidelines',
+    template: opts.template ?? guidelinesTemplate,
     passThreshold: 1,
-    async evaluate(record) {
-      const fromRecord = record.expectations?.guidelines;
-      const rules = opts.guidelines ?? (Array.isArray(fromRecord) ? fromRecord.map(String) : typeof fromRecord === 'string' ? [fromRecord] : []);
-      if (!rules.length) return missingInput(name, 'guidelines (options or expectations.guidelines)');
-      if (!record.answer) return missingInput(name, 'an answer');
-      const messages = renderTemplate(template.messages, {
-        guidelines: rules.map((g, i) => `${i + 1}. ${g}`).join('\n'),
-        question: record.question ?? '',
-        answer: record.answer,
-      });
-      const out = await opts.judge.ask(messages, GuidelinesReply);
-      if (!out.ok) return judgeFailure(out);
-      const byIndex = new Map(out.value.results.map((r) => [r.index, r]));
+    reply: GuidelinesReply,
+    inputs(r) {
+      const rules = rulesFor(r, opts.guidelines);
+      if (!rules.length) return { missing: 'guidelines (options or expectations.guidelines)' };
+      if (!r.answer) return { missing: 'an answer' };
+      return { vars: { guidelines: rules.map((g, i) => `${i + 1}. ${g}`).join('\n'), question: r.question ?? '', answer: r.answer } };
+    },
+    result(reply, record) {
+      const rules = rulesFor(record, opts.guidelines);
+      const byIndex = new Map(reply.results.map((r) => [r.index, r]));
       const broken = rules.filter((_, i) => !byIndex.get(i + 1)?.pass);
       const followed = rules.length - broken.length;
       return {
         score: followed / rules.length,
         label: broken.length === 0 ? 'pass' : 'fail',
-        explanation: `${followed}/${rules.length} guidelines followed.${broken.length ? ` Broken: ${broken.map((b) => `"${b}"`).join('; ')}.` : ''} ${out.value.rationale}`.trim(),
+        explanation: `${followed}/${rules.length} guidelines followed.${broken.length ? ` Broken: ${broken.map((b) => `"${b}"`).join('; ')}.` : ''} ${reply.rationale}`.trim(),
         details: { broken_guidelines: broken },
-        usage: out.usage,
       };
     },
-  };
+  });
 }

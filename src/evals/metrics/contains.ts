@@ -1,4 +1,5 @@
 import type { Scorer } from '../types.js';
+import { answerCheckScorer } from './code-scorer.js';
 
 /**
  * 1 when the answer contains `needle` (case-insensitive unless told otherwise), else 0.
@@ -22,28 +23,16 @@ export function regexMatch(answer: string, pattern: RegExp): number {
 
 /** @example containsScorer({ needle: 'refund' }) */
 export function containsScorer(opts: { needle: string; caseSensitive?: boolean; name?: string }): Scorer {
-  return {
-    name: opts.name ?? 'contains',
-    version: '1',
-    kind: 'CODE',
-    passThreshold: 1,
-    async evaluate(r) {
-      const score = contains(r.answer ?? '', opts.needle, opts.caseSensitive);
-      return { score, label: score === 1, explanation: `answer ${score ? 'contains' : 'does not contain'} "${opts.needle}"` };
-    },
-  };
+  return answerCheckScorer(opts.name ?? 'contains', (answer) => {
+    const score = contains(answer, opts.needle, opts.caseSensitive);
+    return { score, explanation: `answer ${score ? 'contains' : 'does not contain'} "${opts.needle}"` };
+  });
 }
 
 /** @example regexScorer({ pattern: /^\d+$/ , name: 'numeric_answer' }) */
 export function regexScorer(opts: { pattern: RegExp; name?: string }): Scorer {
-  return {
-    name: opts.name ?? 'regex_match',
-    version: '1',
-    kind: 'CODE',
-    passThreshold: 1,
-    async evaluate(r) {
-      const score = regexMatch(r.answer ?? '', opts.pattern);
-      return { score, label: score === 1, explanation: `answer ${score ? 'matches' : 'does not match'} ${opts.pattern}` };
-    },
-  };
+  return answerCheckScorer(opts.name ?? 'regex_match', (answer) => {
+    const score = regexMatch(answer, opts.pattern);
+    return { score, explanation: `answer ${score ? 'matches' : 'does not match'} ${opts.pattern}` };
+  });
 }

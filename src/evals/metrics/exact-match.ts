@@ -1,6 +1,6 @@
 import type { Scorer } from '../types.js';
 import { normalizeAnswer } from './text.js';
-import { missingInput } from '../llm/common.js';
+import { expectedAnswerScorer } from './code-scorer.js';
 
 /**
  * 1 when the answer equals the expected answer, else 0. Compared after SQuAD normalisation unless
@@ -15,16 +15,12 @@ export function exactMatch(answer: string, expected: string, normalize = true): 
 
 /** @example const s = exactMatchScorer(); await s.evaluate({ id: '1', answer: 'Paris', expectations: { expectedAnswer: 'paris' } }); */
 export function exactMatchScorer(opts: { normalize?: boolean } = {}): Scorer {
-  return {
+  return expectedAnswerScorer({
     name: 'exact_match',
-    version: '1',
-    kind: 'CODE',
     passThreshold: 1,
-    async evaluate(r) {
-      const expected = r.expectations?.expectedAnswer;
-      if (expected === undefined) return missingInput('exact_match', 'an expected answer');
-      const score = exactMatch(r.answer ?? '', expected, opts.normalize ?? true);
+    compare(answer, expected) {
+      const score = exactMatch(answer, expected, opts.normalize ?? true);
       return { score, label: score === 1, explanation: score ? 'answer matches the expected answer' : 'answer differs from the expected answer' };
     },
-  };
+  });
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Scorer } from '../types.js';
+import { answerCheckScorer } from './code-scorer.js';
 
 /**
  * 1 when the text parses as JSON, else 0.
@@ -38,28 +39,16 @@ export function matchJsonSchema(text: string, schema: Record<string, unknown>): 
 
 /** @example jsonValidityScorer().evaluate({ id: '1', answer: '{}' }) */
 export function jsonValidityScorer(): Scorer {
-  return {
-    name: 'json_valid',
-    version: '1',
-    kind: 'CODE',
-    passThreshold: 1,
-    async evaluate(r) {
-      const score = isValidJson(r.answer ?? '');
-      return { score, label: score === 1, explanation: score ? 'answer is valid JSON' : 'answer is not valid JSON' };
-    },
-  };
+  return answerCheckScorer('json_valid', (answer) => {
+    const score = isValidJson(answer);
+    return { score, explanation: score ? 'answer is valid JSON' : 'answer is not valid JSON' };
+  });
 }
 
 /** @example jsonSchemaScorer({ schema: { type: 'object', required: ['id'] } }) */
 export function jsonSchemaScorer(opts: { schema: Record<string, unknown>; name?: string }): Scorer {
-  return {
-    name: opts.name ?? 'json_schema_match',
-    version: '1',
-    kind: 'CODE',
-    passThreshold: 1,
-    async evaluate(r) {
-      const { score, reason } = matchJsonSchema(r.answer ?? '', opts.schema);
-      return { score, label: score === 1, explanation: reason };
-    },
-  };
+  return answerCheckScorer(opts.name ?? 'json_schema_match', (answer) => {
+    const { score, reason } = matchJsonSchema(answer, opts.schema);
+    return { score, explanation: reason };
+  });
 }

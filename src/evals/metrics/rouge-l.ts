@@ -1,4 +1,4 @@
-import { missingInput } from '../llm/common.js';
+import { expectedAnswerScorer } from './code-scorer.js';
 import type { Scorer } from '../types.js';
 
 // rouge-score's default tokenizer: lower case, every non-alphanumeric run is a separator.
@@ -34,16 +34,12 @@ export function rougeL(answer: string, expected: string): number {
 
 /** @example rougeLScorer().evaluate({ id: '1', answer: 'a b c', expectations: { expectedAnswer: 'a c' } }) */
 export function rougeLScorer(opts: { passThreshold?: number } = {}): Scorer {
-  return {
+  return expectedAnswerScorer({
     name: 'rouge_l',
-    version: '1',
-    kind: 'CODE',
     passThreshold: opts.passThreshold ?? 0.5,
-    async evaluate(r) {
-      const expected = r.expectations?.expectedAnswer;
-      if (expected === undefined) return missingInput('rouge_l', 'an expected answer');
-      const score = rougeL(r.answer ?? '', expected);
+    compare(answer, expected) {
+      const score = rougeL(answer, expected);
       return { score, explanation: `ROUGE-L F ${score.toFixed(3)} against the expected answer` };
     },
-  };
+  });
 }

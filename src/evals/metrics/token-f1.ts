@@ -1,4 +1,4 @@
-import { missingInput } from '../llm/common.js';
+import { expectedAnswerScorer } from './code-scorer.js';
 import type { Scorer } from '../types.js';
 import { tokens } from './text.js';
 
@@ -32,16 +32,12 @@ export function tokenF1(answer: string, expected: string): number {
 
 /** @example tokenF1Scorer().evaluate({ id: '1', answer: 'cat sat', expectations: { expectedAnswer: 'the cat sat down' } }) */
 export function tokenF1Scorer(opts: { passThreshold?: number } = {}): Scorer {
-  return {
+  return expectedAnswerScorer({
     name: 'token_f1',
-    version: '1',
-    kind: 'CODE',
     passThreshold: opts.passThreshold ?? 0.5,
-    async evaluate(r) {
-      const expected = r.expectations?.expectedAnswer;
-      if (expected === undefined) return missingInput('token_f1', 'an expected answer');
-      const score = tokenF1(r.answer ?? '', expected);
+    compare(answer, expected) {
+      const score = tokenF1(answer, expected);
       return { score, explanation: `token F1 ${score.toFixed(3)} against the expected answer` };
     },
-  };
+  });
 }

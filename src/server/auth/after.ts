@@ -67,6 +67,18 @@ export async function applyAfter(after: After, c: Context, db: Db, user: User, f
     case 'filter-model-versions':
       body.model_versions = await readable(db, user, 'registered_model', body.model_versions ?? [], (m: Json) => m.name, fallback);
       break;
+    case 'filter-datasets': {
+      // A dataset is listed when every experiment it is linked to is readable (what GET /datasets/:id needs).
+      const datasets: Json[] = body.datasets ?? [];
+      const keep = await Promise.all(
+        datasets.map((d) => {
+          const ids: string[] = d.experiment_ids?.length ? d.experiment_ids : [undefined];
+          return allowedAll(db, user, ids.map((id) => ({ type: 'experiment', id })), 'READ', fallback);
+        }),
+      );
+      body.datasets = datasets.filter((_, i) => keep[i]);
+      break;
+    }
     case 'filter-evaluations':
       body.jobs = await readable(db, user, 'experiment', body.jobs ?? [], (j: Json) => String(j.experiment_id), fallback);
       break;

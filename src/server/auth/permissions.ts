@@ -17,12 +17,12 @@ import type { Permission } from '../../store/users.js';
  * deleting needs MANAGE, changing needs EDIT, and reading needs READ.
  */
 export type Need = Exclude<Permission, 'NO_PERMISSIONS'>;
-export type RefKind = 'experiment' | 'experiment-name' | 'run' | 'trace' | 'logged-model' | 'artifact' | 'model' | 'evaluation';
+export type RefKind = 'experiment' | 'experiment-name' | 'run' | 'trace' | 'logged-model' | 'artifact' | 'model' | 'evaluation' | 'dataset';
 export type Ref = `${RefKind}:${'query' | 'body' | 'param' | 'header'}.${string}`;
 export type Access = 'public' | 'user' | 'admin' | readonly [Need, ...Ref[]];
 
 /** What the middleware does with a successful response (see middleware.ts). */
-export type After = 'grant-experiment-creator' | 'grant-model-creator' | 'move-model-grants' | 'drop-model-grants' | 'filter-experiments' | 'filter-models' | 'filter-model-versions' | 'filter-evaluations' | 'check-experiment-read';
+export type After = 'grant-experiment-creator' | 'grant-model-creator' | 'move-model-grants' | 'drop-model-grants' | 'filter-experiments' | 'filter-models' | 'filter-model-versions' | 'filter-evaluations' | 'filter-datasets' | 'check-experiment-read';
 
 export interface Rule {
   access: Access;
@@ -115,6 +115,28 @@ const MLFLOW: Row[] = [
   ['GET', '/model-versions/get-download-uri', ['READ', 'model:query.name']],
   ['POST', '/model-versions/set-tag', ['EDIT', 'model:body.name']],
   ['DELETE', '/model-versions/delete-tag', ['EDIT', 'model:body.name']],
+  // evaluation datasets: checked on every experiment the dataset is linked to (none: the default permission)
+  ['POST', '/datasets/create', ['EDIT', 'experiment:body.experiment_ids[]']],
+  ['POST', '/datasets/search', ['READ', 'experiment:body.experiment_ids[]'], 'filter-datasets'],
+  ['GET', '/datasets/search', ['READ', 'experiment:query.experiment_ids[]'], 'filter-datasets'],
+  ['GET', '/datasets/:dataset_id', ['READ', 'dataset:param.dataset_id']],
+  ['DELETE', '/datasets/:dataset_id', ['MANAGE', 'dataset:param.dataset_id']],
+  ['PATCH', '/datasets/:dataset_id/tags', ['EDIT', 'dataset:param.dataset_id']],
+  ['DELETE', '/datasets/:dataset_id/tags/:key', ['EDIT', 'dataset:param.dataset_id']],
+  ['POST', '/datasets/:dataset_id/records', ['EDIT', 'dataset:param.dataset_id']],
+  ['GET', '/datasets/:dataset_id/records', ['READ', 'dataset:param.dataset_id']],
+  ['DELETE', '/datasets/:dataset_id/records', ['EDIT', 'dataset:param.dataset_id']],
+  ['GET', '/datasets/:dataset_id/experiment-ids', ['READ', 'dataset:param.dataset_id']],
+  ['POST', '/datasets/:dataset_id/add-experiments', ['EDIT', 'dataset:param.dataset_id', 'experiment:body.experiment_ids[]']],
+  ['POST', '/datasets/:dataset_id/remove-experiments', ['EDIT', 'dataset:param.dataset_id', 'experiment:body.experiment_ids[]']],
+  // scorers: per experiment (MLflow keeps per-scorer grants; here the experiment's grant covers its scorers)
+  ['POST', '/scorers/register', ['EDIT', 'experiment:body.experiment_id']],
+  ['GET', '/scorers/list', ['READ', 'experiment:query.experiment_id']],
+  ['GET', '/scorers/versions', ['READ', 'experiment:query.experiment_id']],
+  ['GET', '/scorers/get', ['READ', 'experiment:query.experiment_id']],
+  ['DELETE', '/scorers/delete', ['MANAGE', 'experiment:body.experiment_id', 'experiment:query.experiment_id']],
+  ['GET', '/scorers/online-configs', 'user'], // always empty: Glassbox runs no online scoring
+  ['PUT', '/scorers/online-config', ['EDIT', 'experiment:body.experiment_id']],
 ];
 
 /** Routes under /{api,ajax-api}/{2.0,3.0}/mlflow-artifacts: the experiment is the path's first segment. */

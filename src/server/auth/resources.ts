@@ -106,6 +106,11 @@ export async function resolveTargets(c: Context, db: Db, refs: readonly Ref[], p
         const first = v.replace(/^\/+/, '').split('/')[0];
         if (!/^\d{1,18}$/.test(first)) return ADMIN_ONLY;
         targets.push({ type: 'experiment', id: first });
+      } else if (kind === 'dataset') {
+        // A dataset may be linked to several experiments (all are checked) or to none (default permission).
+        const links = await db.selectFrom('evaluation_dataset_experiments').select('experiment_id').where('dataset_id', '=', v).execute();
+        if (links.length === 0) targets.push({ type: 'experiment', id: undefined });
+        for (const l of links) targets.push({ type: 'experiment', id: String(l.experiment_id) });
       } else {
         const exp = await EXPERIMENT_FROM[kind]!(db, v);
         targets.push({ type: 'experiment', id: exp === undefined || exp === null ? undefined : String(exp) });

@@ -63,15 +63,19 @@ function readLink(l: Json): OtlpLink {
   };
 }
 
-function readAttributes(kvs: unknown): Attributes {
+/** Deepest AnyValue nesting accepted: the decoder recurses, and real values are a few levels deep. */
+const MAX_VALUE_DEPTH = 128;
+
+function readAttributes(kvs: unknown, depth = 0): Attributes {
   const out: Attributes = {};
   if (!Array.isArray(kvs)) return out;
-  for (const kv of kvs) if (isObj(kv) && typeof kv.key === 'string') setAttr(out, kv.key, anyValue(kv.value));
+  for (const kv of kvs) if (isObj(kv) && typeof kv.key === 'string') setAttr(out, kv.key, anyValue(kv.value, depth + 1));
   return out;
 }
 
-function anyValue(v: unknown): AttrValue {
+function anyValue(v: unknown, depth = 0): AttrValue {
   if (!isObj(v)) return null;
+  if (depth > MAX_VALUE_DEPTH) throw new OtlpDecodeError(`Invalid OTLP/JSON: AnyValue nested more than ${MAX_VALUE_DEPTH} levels deep`);
   for (const [k, x] of Object.entries(v)) {
     switch (k) {
       case 'stringValue': case 'string_value': return str(x);
@@ -79,8 +83,8 @@ function anyValue(v: unknown): AttrValue {
       case 'intValue': case 'int_value': return intValue(x);
       case 'doubleValue': case 'double_value': return typeof x === 'number' ? x : Number(x);
       case 'bytesValue': case 'bytes_value': return str(x);
-      case 'arrayValue': case 'array_value': return isObj(x) && Array.isArray(x.values) ? x.values.map(anyValue) : [];
-      case 'kvlistValue': case 'kvlist_value': return isObj(x) ? readAttributes(x.values) : {};
+      case 'arrayValue': case 'array_value': return isObj(x) && Array.isArray(x.values) ? x.values.map((y) => anyValue(y, depth + 1)) : [];
+      case 'kvlistValue': case 'kvlist_value': return isObj(x) ? readAttributes(x.values, depth) : {};
     }
   }
   return null;

@@ -1,4 +1,4 @@
-import { emptySpan, setAttr, type Attributes, type AttrValue, type OtlpEvent, type OtlpLink, type OtlpResourceSpans, type OtlpScopeSpans, type OtlpSpan, type OtlpTraceRequest } from './otlp-types.js';
+import { emptySpan, OtlpDecodeError, setAttr, type Attributes, type AttrValue, type OtlpEvent, type OtlpLink, type OtlpResourceSpans, type OtlpScopeSpans, type OtlpSpan, type OtlpTraceRequest } from './otlp-types.js';
 import { FIXED64, LEN, VARINT, WireReader } from './wire-reader.js';
 
 /**
@@ -6,6 +6,9 @@ import { FIXED64, LEN, VARINT, WireReader } from './wire-reader.js';
  * opentelemetry-proto v1 (collector/trace/v1, trace/v1, common/v1, resource/v1); unknown fields
  * are skipped, as proto3 requires. Throws OtlpDecodeError on malformed input.
  */
+/** Deepest AnyValue nesting accepted (real attribute values are a few levels deep). */
+const MAX_VALUE_DEPTH = 128;
+
 export function decodeProtobufRequest(body: Buffer): OtlpTraceRequest {
   const r = new WireReader(body);
   const resourceSpans: OtlpResourceSpans[] = [];
@@ -122,20 +125,22 @@ function readStatus(r: WireReader): { code: number; message: string } {
 }
 
 /** KeyValue { key = 1; value = 2 } added to `into` (a later duplicate key wins, as in the SDKs). */
-function readKeyValue(r: WireReader, into: Record<string, AttrValue>): void {
+function readKeyValue(r: WireReader, into: Record<string, AttrValue>, depth = 0): void {
   let key = '';
   let value: AttrValue = null;
   while (!r.done) {
     const [f, w] = r.tag();
     if (f === 1 && w === LEN) key = r.string();
-    else if (f === 2 && w === LEN) value = readAnyValue(r.sub());
+    else if (f === 2 && w === LEN) value = readAnyValue(r.sub(), depth + 1);
     else r.skip(w);
   }
   setAttr(into, key, value);
 }
 
 /** AnyValue oneof: 1 string, 2 bool, 3 int64, 4 double, 5 ArrayValue, 6 KeyValueList, 7 bytes. */
-function readAnyValue(r: WireReader): AttrValue {
+function readAnyValue(r: WireReader, depth: number): AttrValue {
+  // Nesting is recursion: without a bound a few KB of nested arrays overflow the stack (a 500).
+  if (depth > MAX_VALUE_DEPTH) throw new OtlpDecodeError(`AnyValue nested more than ${MAX_VALUE_DEPTH} levels deep`);
   let value: AttrValue = null;
   while (!r.done) {
     const [f, w] = r.tag();
@@ -143,29 +148,29 @@ function readAnyValue(r: WireReader): AttrValue {
     else if (f === 2 && w === VARINT) value = r.uint32() !== 0;
     else if (f === 3 && w === VARINT) value = r.int64();
     else if (f === 4 && w === FIXED64) value = r.double();
-    else if (f === 5 && w === LEN) value = readArray(r.sub());
-    else if (f === 6 && w === LEN) value = readKvList(r.sub());
+    else if (f === 5 && w === LEN) value = readArray(r.sub(), depth);
+    else if (f === 6 && w === LEN) value = readKvList(r.sub(), depth);
     else if (f === 7 && w === LEN) value = r.base64();
     else r.skip(w);
   }
   return value;
 }
 
-function readArray(r: WireReader): AttrValue[] {
+function readArray(r: WireReader, depth: number): AttrValue[] {
   const values: AttrValue[] = [];
   while (!r.done) {
     const [f, w] = r.tag();
-    if (f === 1 && w === LEN) values.push(readAnyValue(r.sub()));
+    if (f === 1 && w === LEN) values.push(readAnyValue(r.sub(), depth + 1));
     else r.skip(w);
   }
   return values;
 }
 
-function readKvList(r: WireReader): { [key: string]: AttrValue } {
+function readKvList(r: WireReader, depth: number): { [key: string]: AttrValue } {
   const obj: { [key: string]: AttrValue } = {};
   while (!r.done) {
     const [f, w] = r.tag();
-    if (f === 1 && w === LEN) readKeyValue(r.sub(), obj);
+    if (f === 1 && w === LEN) readKeyValue(r.sub(), obj, depth + 1);
     else r.skip(w);
   }
   return obj;

@@ -16,6 +16,8 @@ export function otlpRoutes(deps: AppDeps) {
     const raw = await readRawBody(c.req.raw, maxBytes, limitText);
     const body = await decompress(raw, c.req.header('content-encoding'), maxBytes, limitText);
     const out = await exportTraces(deps.store, body, encoding, c.req.header('x-mlflow-experiment-id'));
+    deps.metrics?.inc('glassbox_spans_ingested_total', out.accepted);
+    deps.metrics?.inc('glassbox_spans_rejected_total', out.rejected);
     if (encoding === 'json') return c.json(jsonExportResponse(out.rejected, out.errorMessage));
     return c.body(encodeExportResponse(out.rejected, out.errorMessage), 200, { 'content-type': 'application/x-protobuf' });
   };

@@ -17,7 +17,8 @@ export function send(agent: http.Agent, base: URL, c: FuzzCase, timeoutMs = 20_0
   return new Promise((resolve, reject) => {
     const body = c.body === undefined ? undefined : typeof c.body === 'string' ? Buffer.from(c.body, 'utf8') : Buffer.from(c.body);
     const t0 = performance.now();
-    const headers: Record<string, string | number> = { ...c.headers };
+    // Header values go out as their raw UTF-8 bytes (node refuses non-latin1 strings).
+    const headers: Record<string, string | number> = Object.fromEntries(Object.entries(c.headers ?? {}).map(([k, v]) => [k, Buffer.from(v, 'utf8').toString('latin1')]));
     if (body) headers['content-length'] = body.length;
     const req = http.request({ host: base.hostname, port: base.port, method: c.method, path: rawPath(c.path), agent, headers, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];

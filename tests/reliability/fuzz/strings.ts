@@ -3,6 +3,8 @@ import type { Rng } from './rng.js';
 import { damageText, weirdValue, type FuzzCase } from './values.js';
 
 const A2 = '/api/2.0/mlflow';
+/** encodeURIComponent that survives lone surrogates (sent as U+FFFD, as URLSearchParams does). */
+const enc = (s: string) => encodeURIComponent(s.replace(/[\ud800-\udfff]/g, (c, i: number) => (/[\ud800-\udbff]/.test(c) && /[\udc00-\udfff]/.test(s[i + 1] ?? '')) || (/[\udc00-\udfff]/.test(c) && /[\ud800-\udbff]/.test(s[i - 1] ?? '')) ? c : '\ufffd'));
 const A3 = '/api/3.0/mlflow';
 
 const TOKENS = [
@@ -97,7 +99,7 @@ export function queryCases(rng: Rng, t: FuzzTargets, perEndpoint: number): FuzzC
   }
   // Path parameters of the id-shaped routes.
   for (let i = 0; i < perEndpoint; i++) {
-    const id = encodeURIComponent(String(weird()).slice(0, 300) || 'x');
+    const id = enc(String(weird()).slice(0, 300) || 'x');
     cases.push({ label: 'traces/:id', method: 'GET', path: `${A3}/traces/${id}` });
     cases.push({ label: 'logged-models/:id', method: 'GET', path: `${A2}/logged-models/${id}` });
     cases.push({ label: 'evaluations/:id', method: 'GET', path: `/api/2.0/glassbox/evaluations/${id}` });
@@ -122,9 +124,9 @@ export function artifactCases(rng: Rng, t: FuzzTargets, generated: number): Fuzz
     cases.push({ label: 'artifact PUT', method: 'PUT', path: `${base}${raw}`, headers: { 'content-type': 'application/octet-stream' }, body: 'fuzz' });
     cases.push({ label: 'artifact GET', method: 'GET', path: `${base}${raw}` });
     cases.push({ label: 'artifact DELETE', method: 'DELETE', path: `${base}${raw}` });
-    cases.push({ label: 'artifact list', method: 'GET', path: `${base}?path=${encodeURIComponent(p)}` });
-    cases.push({ label: 'run artifact list', method: 'GET', path: `${A2}/artifacts/list?run_id=${t.runId}&path=${encodeURIComponent(p)}` });
-    cases.push({ label: 'get-artifact', method: 'GET', path: `${A2}/get-artifact?run_id=${t.runId}&path=${encodeURIComponent(p)}` });
+    cases.push({ label: 'artifact list', method: 'GET', path: `${base}?path=${enc(p)}` });
+    cases.push({ label: 'run artifact list', method: 'GET', path: `${A2}/artifacts/list?run_id=${t.runId}&path=${enc(p)}` });
+    cases.push({ label: 'get-artifact', method: 'GET', path: `${A2}/get-artifact?run_id=${t.runId}&path=${enc(p)}` });
   };
   for (const p of TRAVERSAL) add(p);
   const pieces = ['..', '.', '%2e%2e', '%252e', 'a', 'b.txt', '', '%2f', '%5c', '\\', '%00', 'traces', t.expId, '名', '%', 'CON', 'aux.txt'];
