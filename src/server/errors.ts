@@ -85,6 +85,11 @@ export function onError(err: Error, c: Context) {
     const code: ErrorCode = status === 404 ? 'ENDPOINT_NOT_FOUND' : status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST';
     return c.json({ error_code: code, message: err.message || `HTTP ${status}` }, status);
   }
+  // PostgreSQL refuses NUL bytes and invalid UTF-8 in text (SQLite stores them): client input, not a server fault.
+  const pgCode = (err as { code?: unknown }).code;
+  if (pgCode === '22021' || pgCode === '22P05') {
+    return c.json({ error_code: 'INVALID_PARAMETER_VALUE', message: `Invalid text in request: ${err.message}` }, 400);
+  }
   console.error('[glassbox] unhandled error on', c.req.method, c.req.path, err);
   return c.json({ error_code: 'INTERNAL_ERROR', message: `Internal error: ${err.message}` }, 500);
 }

@@ -129,19 +129,18 @@ export class SqliteIngestWriter {
 
   /** Inserts span rows, skipping (trace, span) pairs already stored; returns the spans actually written. */
   private insertSpans(spans: NormalizedSpan[], payloadId: number): Set<NormalizedSpan> {
-    const inserted = new Set<NormalizedSpan>();
+    let changes = 0;
     for (let i = 0; i < spans.length; i += ROWS) {
       const chunk = spans.slice(i, i + ROWS);
       const params: unknown[] = [];
       for (const s of chunk) params.push(s.traceId, s.spanId, s.parentSpanId, s.name, s.spanType, s.status, s.startMs, s.endMs, s.startNs, s.endNs, payloadId);
-      const got = this.rows(`INSERT OR IGNORE INTO spans (${SPAN_COLUMNS})`, 11, chunk.length, ' RETURNING trace_id, span_id').all(params) as { trace_id: string; span_id: string }[];
-      if (got.length === chunk.length) for (const s of chunk) inserted.add(s);
-      else {
-        const keys = new Set(got.map((r) => r.trace_id + r.span_id));
-        for (const s of chunk) if (keys.has(s.traceId + s.spanId)) inserted.add(s);
-      }
+      changes += this.rows(`INSERT OR IGNORE INTO spans (${SPAN_COLUMNS})`, 11, chunk.length).run(params).changes;
     }
-    return inserted;
+    if (changes === spans.length) return new Set(spans);
+    // Some were re-sent: the rows written now are the ones pointing at this request's payload row
+    // (found through the spans_payload index; cheaper than RETURNING on every insert).
+    const keys = new Set((this.stmt('SELECT trace_id, span_id FROM spans WHERE payload_id = ?').all(payloadId) as { trace_id: string; span_id: string }[]).map((r) => r.trace_id + r.span_id));
+    return new Set(spans.filter((s) => keys.has(s.traceId + s.spanId)));
   }
 
   private updateInfo(info: TraceInfoRow): void {

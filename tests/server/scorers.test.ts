@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { GetScorerResponse, ListScorersResponse, OnlineScoringConfigResponse, OnlineScoringConfigsResponse, RegisterScorerResponse } from '../../src/server/schemas/scorers.js';
+import { type AuthServer, startAuthServer } from '../security/helpers.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { expectError, makeExperiment, ok, V3 } from './trace-builders.js';
@@ -87,6 +88,35 @@ for (const dialect of DIALECTS) {
       expect(ok(OnlineScoringConfigResponse, stop).config).toMatchObject({ scorer_id, sample_rate: 0, experiment_id: exp });
       expectError(await s.api('PUT', `${SC}/online-config`, { experiment_id: exp, name: 'online', sample_rate: 0.5 }), 400, 'INVALID_PARAMETER_VALUE', 'online scoring');
       expectError(await s.api('PUT', `${SC}/online-config`, { experiment_id: exp, name: 'nope', sample_rate: 0 }), 404, 'RESOURCE_DOES_NOT_EXIST');
+    });
+  });
+}
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: scorers with auth on`, () => {
+    let s: AuthServer;
+    let owner: Awaited<ReturnType<AuthServer['user']>>;
+    let other: Awaited<ReturnType<AuthServer['user']>>;
+    let exp: string;
+    beforeAll(async () => {
+      s = await startAuthServer(dialect);
+      owner = await s.user();
+      other = await s.user();
+      exp = (await s.api('POST', '/api/2.0/mlflow/experiments/create', { name: `scorers-${Date.now()}` }, owner.headers)).body.experiment_id;
+      const r = await s.api('POST', `${SC}/register`, { experiment_id: exp, name: 'kept', serialized_scorer: judge('k') }, owner.headers);
+      expect(r.status).toBe(200);
+    });
+    afterAll(() => s?.close());
+
+    test('reading scorers needs READ on the experiment, registering EDIT and deleting MANAGE', async () => {
+      expect((await s.api('GET', `${SC}/list?experiment_id=${exp}`, undefined, other.headers)).status).toBe(200);
+      expect((await s.api('GET', `${SC}/get?experiment_id=${exp}&name=kept`, undefined, other.headers)).status).toBe(200);
+      expect((await s.api('POST', `${SC}/register`, { experiment_id: exp, name: 'x', serialized_scorer: '{}' }, other.headers)).status).toBe(403);
+      expect((await s.api('DELETE', `${SC}/delete`, { experiment_id: exp, name: 'kept' }, other.headers)).status).toBe(403);
+      expect((await s.api('DELETE', `${SC}/delete?experiment_id=${exp}&name=kept`, undefined, other.headers)).status).toBe(403);
+      await s.grant(other.name, exp, 'NO_PERMISSIONS');
+      expect((await s.api('GET', `${SC}/versions?experiment_id=${exp}&name=kept`, undefined, other.headers)).status).toBe(403);
+      expect((await s.api('DELETE', `${SC}/delete`, { experiment_id: exp, name: 'kept' }, owner.headers)).status).toBe(200);
     });
   });
 }
