@@ -115,10 +115,12 @@ async function main() {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
   // Real trace ids are random, so each request gets a random first word on all its trace ids
   // (the naive baseline below does the same, so both pay for random index inserts).
+  const words: number[] = [];
   const nextBody = () => {
     const b = Buffer.from(t.bytes);
     const word = randomBytes(4).readUInt32BE(0);
     for (const at of t.offsets) b.writeUInt32BE(word, at);
+    if (words.length < 10_000) words.push(word);
     return b;
   };
   // A 10,000-span trace, sent as 100 requests of 100 spans (read back whole at the end), then a warm-up.
@@ -145,6 +147,16 @@ async function main() {
   const clientCpu = process.cpuUsage(clientCpu0);
   child.send('cpu');
   const { cpuSeconds, rssMb } = await new Promise<{ cpuSeconds: number; rssMb: number }>((ok) => child.once('message', (m) => ok(m as { cpuSeconds: number; rssMb: number })));
+  // Reads through the HTTP API, one at a time, against what the timed run stored.
+  const templateTraceIds = [...new Set(t.rows.map((r) => r.traceId))];
+  const smallTraceIds = Array.from({ length: 300 }, (_, i) => `tr-${words[(i * 7919) % words.length].toString(16).padStart(8, '0')}${templateTraceIds[i % templateTraceIds.length].slice(8)}`);
+  const getSmall = await timeRequests(smallTraceIds.map((id) => () => httpJson(agent, port, 'GET', `/api/3.0/mlflow/traces/get?trace_id=${id}`, undefined, (b) => (b as { trace: { spans: unknown[] } }).trace.spans.length === 5)));
+  const filters = ['', "trace.status = 'OK'", "span.type = 'TOOL'", "metadata.`mlflow.trace.session` = '\"s-7\"'", "tags.`mlflow.artifactLocation` LIKE '%ffff%'"];
+  const searches: { filter: string; n: number; p50: number; p95: number }[] = [];
+  for (const filter of filters) {
+    const search = () => httpJson(agent, port, 'POST', '/api/3.0/mlflow/traces/search', { experiment_ids: ['0'], filter, max_results: 100 }, (b) => Array.isArray((b as { traces?: unknown[] }).traces ?? []));
+    searches.push({ filter, ...(await timeRequests(Array.from({ length: 40 }, () => search))) });
+  }
   // A 100,000-span trace (light attributes), 100 requests of 1,000 spans, read back whole at the end.
   const hugeTrace = bigTraceRequests(100_000, 1000, true);
   const hugeStart = performance.now();
@@ -160,6 +172,7 @@ async function main() {
   const baseline = naiveBaseline(join(dir, 'naive.db'), t.rows);
   const baseCpu = process.cpuUsage(cpu0);
   const store = createStore(`sqlite:///${dbFile}`);
+  const traceCount = Number((store.sqlite!.prepare('SELECT COUNT(*) AS n FROM trace_info').get() as { n: number }).n);
   const t0 = performance.now();
   const got = await getTraceSpans(store, bigTrace.traceId);
   const getMs = performance.now() - t0;
@@ -174,9 +187,42 @@ async function main() {
   console.log(`naive SQLite inserts : ${fmt(baseline.rate)} rows/s (same run, same disk; CPU ${((((baseCpu.user + baseCpu.system) / 1e3) / baseline.rows) * 100).toFixed(2)} ms per 100 rows)`);
   console.log(`ratio                : ${(rate / baseline.rate).toFixed(2)}x   target: >= 25,000 spans/s and > baseline (load average now ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores)`);
   console.log(`server peak RSS      : ${Math.round(rssMb)} MB after the timed run, ${Math.round(maxRssMb)} MB after the 100,000-span trace; server busy ${((cpuSeconds / seconds) * 100).toFixed(0)}% of a core, bench client ${(((clientCpu.user + clientCpu.system) / 1e6 / seconds) * 100).toFixed(0)}%`);
-  console.log(`getTraceSpans        : ${got.length} spans in ${getMs.toFixed(0)} ms (10,000-span trace, ~700 B attributes per span)`);
+  console.log(`getTraceSpans        : ${got.length} spans in ${getMs.toFixed(0)} ms (10,000-span trace, ~700 B attributes per span)   target < 300 ms`);
+  console.log(`GET traces/get       : 5-span trace p50 ${getSmall.p50.toFixed(1)} ms, p95 ${getSmall.p95.toFixed(1)} ms over ${getSmall.n} gets   target p95 < 20 ms`);
+  for (const q of searches) console.log(`traces/search        : p50 ${q.p50.toFixed(1)} ms, p95 ${q.p95.toFixed(1)} ms over ${q.n} (${traceCount.toLocaleString('en')} traces) filter ${q.filter || '(none)'}`);
   console.log(`100,000-span trace   : ingested in ${hugeSeconds.toFixed(1)} s (100 requests of 1,000), getTraceSpans returned ${huge.length} spans in ${hugeGetMs.toFixed(0)} ms`);
-  if (rate < 25_000 || rate < baseline.rate) console.log('BELOW TARGET');
+  const short = rate < 25_000 || rate < baseline.rate || getMs >= 300 || getSmall.p95 >= 20 || searches.some((q) => q.p95 >= 50) || Math.max(rssMb, maxRssMb) >= 300;
+  if (short) console.log('BELOW TARGET');
+}
+
+/** Runs the calls one after another; wall-clock p50/p95 in ms. */
+async function timeRequests(calls: (() => Promise<void>)[]): Promise<{ n: number; p50: number; p95: number }> {
+  const ms: number[] = [];
+  for (const call of calls) {
+    const t0 = performance.now();
+    await call();
+    ms.push(performance.now() - t0);
+  }
+  ms.sort((a, b) => a - b);
+  return { n: ms.length, p50: ms[Math.floor(ms.length * 0.5)], p95: ms[Math.min(ms.length - 1, Math.floor(ms.length * 0.95))] };
+}
+
+function httpJson(agent: http.Agent, port: number, method: string, path: string, body: unknown, check: (b: unknown) => boolean): Promise<void> {
+  const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string | number> = data ? { 'content-type': 'application/json', 'content-length': data.length } : {};
+    const req = http.request({ host: '127.0.0.1', port, path, method, agent, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        if (res.statusCode !== 200 || !check(JSON.parse(text))) reject(new Error(`${method} ${path} answered ${res.statusCode}: ${text.slice(0, 200)}`));
+        else resolve();
+      });
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
 }
 
 /** One trace of n spans (a root and n-1 children, agent-like attributes) encoded as requests of 100 spans. */

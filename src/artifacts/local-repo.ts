@@ -91,8 +91,9 @@ export async function listFolder(root: string, abs: string, prefix: string): Pro
 
 /** Removes a file or a whole folder; a missing path is already deleted. */
 export async function deleteArtifact(abs: string): Promise<void> {
-  // ENOTDIR: a parent is a file, so nothing can exist at that path either.
-  await rm(abs, { recursive: true, force: true }).catch((err: NodeJS.ErrnoException) => {
+  // ENOTDIR: a parent is a file, so nothing can exist at that path either. maxRetries covers
+  // ENOTEMPTY when a concurrent upload lands in the folder being removed.
+  await rm(abs, { recursive: true, force: true, maxRetries: 3 }).catch((err: NodeJS.ErrnoException) => {
     if (err.code !== 'ENOTDIR') throw err;
   });
 }

@@ -4,6 +4,7 @@ import type { AppDeps } from './deps.js';
 import { MlflowError, notFound, onError } from './errors.js';
 import { artifactRoutes, artifactUiRoutes } from './routes/artifacts.js';
 import { assessmentsRoutes } from './routes/assessments.js';
+import { authApiRoutes } from './routes/auth-api.js';
 import { datasetsRoutes } from './routes/datasets.js';
 import { evaluationsRoutes } from './routes/evaluations.js';
 import { experimentsRoutes } from './routes/experiments.js';
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps) {
     .route('/', registryRoutes(deps))
     .route('/', datasetsRoutes(deps))
     .route('/', scorersRoutes(deps))
+    .route('/', authApiRoutes(deps))
     .route('/', artifactUiRoutes(deps));
   for (const prefix of ['/api', '/ajax-api']) {
     for (const v of ['2.0', '3.0']) {

@@ -93,3 +93,38 @@ export async function experimentMonitoring(db: Db, experimentId: number, startMs
   }
   return out;
 }
+
+export interface ExperimentSummary {
+  experiment_id: string;
+  run_count: number;
+  trace_count: number;
+  /** Latest of: a run started, a trace arrived (epoch ms); null when the experiment is empty. */
+  last_activity: number | null;
+}
+
+/** Run and trace counts and last activity for a page of experiments: two grouped queries. */
+export async function experimentSummaries(db: Db, experimentIds: number[]): Promise<ExperimentSummary[]> {
+  if (!experimentIds.length) return [];
+  const [runs, traces] = await Promise.all([
+    db
+      .selectFrom('runs')
+      .select((eb) => ['experiment_id', eb.fn.countAll<number>().as('n'), eb.fn.max('start_time').as('last')])
+      .where('experiment_id', 'in', experimentIds)
+      .where('lifecycle_stage', '=', 'active')
+      .groupBy('experiment_id')
+      .execute(),
+    db
+      .selectFrom('trace_info')
+      .select((eb) => ['experiment_id', eb.fn.countAll<number>().as('n'), eb.fn.max('request_time').as('last')])
+      .where('experiment_id', 'in', experimentIds)
+      .groupBy('experiment_id')
+      .execute(),
+  ]);
+  const byId = (rows: { experiment_id: number; n: number; last: number | null }[]) => new Map(rows.map((r) => [Number(r.experiment_id), r]));
+  const r = byId(runs);
+  const t = byId(traces);
+  return experimentIds.map((id) => {
+    const last = Math.max(Number(r.get(id)?.last ?? 0), Number(t.get(id)?.last ?? 0));
+    return { experiment_id: String(id), run_count: Number(r.get(id)?.n ?? 0), trace_count: Number(t.get(id)?.n ?? 0), last_activity: last || null };
+  });
+}

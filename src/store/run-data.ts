@@ -4,7 +4,6 @@ import { LIMITS, type DatasetInput, type MetricInput } from '../server/schemas/r
 import type { Db, Store } from './db.js';
 import { insertMetrics, insertMetricsSqlite } from './metrics.js';
 import { assertRunActive, RUN_NAME_TAG, requireActiveRun, upsertTags } from './runs.js';
-import { sqliteGroupCommit } from './sqlite-group-commit.js';
 import { cachedStatement } from './sqlite-statements.js';
 
 type KV = { key: string; value: string };
@@ -107,11 +106,7 @@ export function validateBatch({ metrics, params, tags }: Batch): void {
  */
 export async function logBatch(store: Store, runId: string, batch: Batch, opts: { singleParam?: boolean } = {}): Promise<void> {
   validateBatch(batch);
-  if (store.sqlite) {
-    const sqlite = store.sqlite;
-    if (process.env.GB_GROUP) return sqliteGroupCommit(sqlite).submit(() => logBatchSqlite(sqlite, runId, batch, opts.singleParam));
-    if (!sqlite.inTransaction) return sqliteTransactionLogBatch(sqlite, runId, batch, opts.singleParam);
-  }
+  if (store.sqlite && !store.sqlite.inTransaction) return logBatchSqlite(store.sqlite, runId, batch, opts.singleParam);
   await store.db.transaction().execute(async (trx) => {
     await requireActiveRun(trx, runId);
     await logParams(trx, runId, batch.params, opts.singleParam);
@@ -125,12 +120,9 @@ export async function logBatch(store: Store, runId: string, batch: Batch, opts: 
  * For a 1000-metric batch, kysely's async transaction and per-query compile cost about as much as
  * the writes. The rules are logBatch's above, which PostgreSQL runs through kysely.
  */
-function sqliteTransactionLogBatch(sqlite: Database.Database, runId: string, batch: Batch, singleParam = false): void {
-  sqlite.transaction(() => logBatchSqlite(sqlite, runId, batch, singleParam))();
-}
 function logBatchSqlite(sqlite: Database.Database, runId: string, batch: Batch, singleParam = false): void {
   const stmt = (sql: string) => cachedStatement(sqlite, sql);
-  {
+  sqlite.transaction(() => {
     assertRunActive(runId, stmt('SELECT lifecycle_stage FROM runs WHERE run_uuid = ?').get(runId) as { lifecycle_stage: string } | undefined);
     if (batch.params.length) {
       // Write-once: new keys go in; a key already stored must carry the same value.
@@ -150,7 +142,7 @@ function logBatchSqlite(sqlite: Database.Database, runId: string, batch: Batch, 
         if (t.key === RUN_NAME_TAG) stmt('UPDATE runs SET name = ? WHERE run_uuid = ?').run(t.value, runId);
       }
     }
-  }
+  })();
 }
 
 /** Dataset inputs (deduplicated by name and digest, first wins) and model inputs of a run. */

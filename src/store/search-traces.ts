@@ -132,12 +132,14 @@ function keyValueCondition(dialect: Dialect, table: 'trace_tags' | 'trace_metada
   const t = sql.table(table);
   const derived = Object.hasOwn(DERIVED[table], key) ? DERIVED[table][key] : undefined;
   if (derived) {
-    // A row of the key (set by the client) wins over the derived value, as on read.
-    const value = sql`COALESCE((SELECT kv.value FROM ${t} kv WHERE kv.trace_id = ti.trace_id AND kv.key = ${key}), ${derived})`;
-    if (c.op === 'IS NULL') return sql<SqlBool>`${value} IS NULL`;
-    if (c.op === 'IS NOT NULL') return sql<SqlBool>`${value} IS NOT NULL`;
+    // A row of the key (set by the client) wins over the derived value, as on read. Both subqueries
+    // are uncorrelated, so each is evaluated once instead of probed per trace.
+    const rows = sql`SELECT kv.trace_id FROM ${t} kv WHERE kv.key = ${key}`;
+    if (c.op === 'IS NULL') return sql<SqlBool>`(ti.trace_id NOT IN (${rows}) AND ${derived} IS NULL)`;
+    if (c.op === 'IS NOT NULL') return sql<SqlBool>`(ti.trace_id IN (${rows}) OR ${derived} IS NOT NULL)`;
     assertOp(c, KV_OPS, subject);
-    return stringCondition(dialect, value, c, subject);
+    const stored = stringCondition(dialect, 'kv.value', c, subject);
+    return sql<SqlBool>`(ti.trace_id IN (${rows} AND ${stored}) OR (ti.trace_id NOT IN (${rows}) AND ${stringCondition(dialect, derived, c, subject)}))`;
   }
   if (c.op === 'IS NULL') return sql<SqlBool>`ti.trace_id NOT IN (SELECT kv.trace_id FROM ${t} kv WHERE kv.key = ${key})`;
   if (c.op === 'IS NOT NULL') return sql<SqlBool>`ti.trace_id IN (SELECT kv.trace_id FROM ${t} kv WHERE kv.key = ${key})`;

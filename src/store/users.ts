@@ -82,6 +82,11 @@ export async function setPassword(db: Db, username: string, password: string): P
   await db.updateTable('users').set({ password_hash: await hashPassword(password) }).where('user_id', '=', user.user_id).execute();
 }
 
+export async function setAdmin(db: Db, username: string, isAdmin: boolean): Promise<void> {
+  const user = await requireUser(db, username);
+  await db.updateTable('users').set({ is_admin: isAdmin ? 1 : 0 }).where('user_id', '=', user.user_id).execute();
+}
+
 /** Creates a token and returns it: the only moment the plain token exists. */
 export async function createToken(db: Db, username: string, name?: string): Promise<{ tokenId: string; token: string }> {
   const user = await requireUser(db, username);

@@ -38,6 +38,9 @@ describe('web UI in Chromium against a seeded server', () => {
   test('experiments page lists experiments and filters them with the MLflow grammar', async () => {
     await go('/');
     await page.getByRole('link', { name: 'support-bot' }).waitFor();
+    const row = page.locator('tr', { has: page.getByRole('link', { name: 'support-bot' }) });
+    await row.locator('td').nth(3).getByText('4').waitFor(); // traces
+    expect(await row.locator('td').nth(2).textContent()).toBe('2'); // runs
     await shot('experiments');
     await page.getByLabel('Experiment filter').fill("name = 'nothing-like-this'");
     await page.getByRole('button', { name: 'Search' }).click();

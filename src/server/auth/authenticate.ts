@@ -17,8 +17,18 @@ export interface Authenticator {
   authenticate(header: string | undefined): Promise<User | undefined>;
 }
 
+/** The credential caches of every authenticator over a store, so API-side user changes take effect at once. */
+const cachesByDb = new WeakMap<Db, Set<Map<string, unknown>>>();
+
+/** Drops every remembered credential for this store (after a password, admin flag or user changes). */
+export function forgetCredentials(db: Db): void {
+  for (const cache of cachesByDb.get(db) ?? []) cache.clear();
+}
+
 export function createAuthenticator(db: Db): Authenticator {
   const cache = new Map<string, { user: User; expires: number }>();
+  if (!cachesByDb.has(db)) cachesByDb.set(db, new Set());
+  cachesByDb.get(db)!.add(cache);
 
   const verify = async (header: string): Promise<User | undefined> => {
     const [scheme, value = ''] = header.trim().split(/\s+/, 2);

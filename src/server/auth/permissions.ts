@@ -137,6 +137,21 @@ const MLFLOW: Row[] = [
   ['DELETE', '/scorers/delete', ['MANAGE', 'experiment:body.experiment_id', 'experiment:query.experiment_id']],
   ['GET', '/scorers/online-configs', 'user'], // always empty: Glassbox runs no online scoring
   ['PUT', '/scorers/online-config', ['EDIT', 'experiment:body.experiment_id']],
+  // MLflow's basic-auth API (routes/auth-api.ts): users are admin business; a grant on a resource may be
+  // managed by whoever has MANAGE on it, as MLflow's validate_can_manage_experiment/registered_model.
+  ['POST', '/users/create', 'admin'],
+  ['GET', '/users/get', 'admin'],
+  ['PATCH', '/users/update-password', 'admin'],
+  ['PATCH', '/users/update-admin', 'admin'],
+  ['DELETE', '/users/delete', 'admin'],
+  ['POST', '/experiments/permissions/create', ['MANAGE', 'experiment:body.experiment_id']],
+  ['GET', '/experiments/permissions/get', ['MANAGE', 'experiment:query.experiment_id']],
+  ['PATCH', '/experiments/permissions/update', ['MANAGE', 'experiment:body.experiment_id']],
+  ['DELETE', '/experiments/permissions/delete', ['MANAGE', 'experiment:body.experiment_id']],
+  ['POST', '/registered-models/permissions/create', ['MANAGE', 'model:body.name']],
+  ['GET', '/registered-models/permissions/get', ['MANAGE', 'model:query.name']],
+  ['PATCH', '/registered-models/permissions/update', ['MANAGE', 'model:body.name']],
+  ['DELETE', '/registered-models/permissions/delete', ['MANAGE', 'model:body.name']],
 ];
 
 /** Routes under /{api,ajax-api}/{2.0,3.0}/mlflow-artifacts: the experiment is the path's first segment. */
@@ -153,6 +168,7 @@ const GLASSBOX: Row[] = [
   ['GET', '/evaluations', 'user', 'filter-evaluations'],
   ['GET', '/evaluations/:id', ['READ', 'evaluation:param.id']],
   ['GET', '/monitoring', ['READ', 'experiment:query.experiment_id']],
+  ['POST', '/experiments/summary', ['READ', 'experiment:body.experiment_ids[]']],
 ];
 
 /** Routes outside the versioned prefixes. */

@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { experimentMonitoring } from '../../store/monitoring.js';
+import { experimentMonitoring, experimentSummaries } from '../../store/monitoring.js';
 import type { AppDeps } from '../deps.js';
 import { MlflowError } from '../errors.js';
 import { Int64 } from '../schemas/common.js';
-import { readQuery } from '../validate.js';
+import { readJson, readQuery } from '../validate.js';
 
 export const GetMonitoringRequest = z.object({
   experiment_id: Int64,
@@ -13,9 +13,20 @@ export const GetMonitoringRequest = z.object({
   buckets: Int64.optional(),
 });
 
-/** GET /monitoring: trace volume, error rate, latency percentiles, tokens, cost and assessment means over time. */
+export const ExperimentSummariesRequest = z.object({ experiment_ids: z.array(Int64).max(1000) });
+
+/**
+ * GET /monitoring: trace volume, error rate, latency percentiles, tokens, cost and assessment means
+ * over time. POST /experiments/summary: run and trace counts and last activity per experiment (the
+ * experiments page; MLflow's API has no counts).
+ */
 export function monitoringRoutes(deps: AppDeps) {
-  return new Hono().get('/monitoring', async (c) => {
+  return new Hono()
+    .post('/experiments/summary', async (c) => {
+      const req = await readJson(c, ExperimentSummariesRequest);
+      return c.json({ summaries: await experimentSummaries(deps.store.db, req.experiment_ids) });
+    })
+    .get('/monitoring', async (c) => {
     const req = readQuery(c, GetMonitoringRequest);
     const end = req.end_ms ?? Date.now();
     const start = req.start_ms ?? end - 24 * 3_600_000;

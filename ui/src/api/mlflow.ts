@@ -55,7 +55,15 @@ export interface MonitoringBucket {
   assessments: Record<string, { mean: number; count: number }>;
 }
 
+export interface ExperimentSummary {
+  experiment_id: string;
+  run_count: number;
+  trace_count: number;
+  last_activity: number | null;
+}
+
 export const glassbox = {
+  experimentSummaries: (ids: string[]) => http.post<{ summaries: ExperimentSummary[] }>('/ajax-api/2.0/glassbox/experiments/summary', { experiment_ids: ids }),
   monitoring: (experimentId: string, startMs: number, endMs: number, buckets: number) =>
     http.get<{ buckets: MonitoringBucket[] }>('/ajax-api/2.0/glassbox/monitoring', { experiment_id: experimentId, start_ms: startMs, end_ms: endMs, buckets }),
 };

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
-import { api } from '../../api/mlflow';
+import { api, glassbox } from '../../api/mlflow';
 import { EmptyState, ErrorBanner, Loading } from '../../components/common/Status';
 import { formatTime, timeAgo } from '../../lib/format';
 
@@ -13,6 +13,9 @@ export function ExperimentsPage() {
     queryFn: () => api.searchExperiments({ filter: filter || undefined, max_results: 1000, order_by: ['last_update_time DESC'] }),
   });
   const experiments = query.data?.experiments ?? [];
+  const ids = experiments.map((e) => e.experiment_id);
+  const summaries = useQuery({ queryKey: ['experiment-summaries', ids], queryFn: () => glassbox.experimentSummaries(ids), enabled: ids.length > 0 });
+  const summary = new Map(summaries.data?.summaries.map((s) => [s.experiment_id, s]));
   return (
     <>
       <h1>Experiments</h1>
@@ -41,6 +44,8 @@ export function ExperimentsPage() {
             <tr>
               <th>Name</th>
               <th>ID</th>
+              <th>Runs</th>
+              <th>Traces</th>
               <th>Created</th>
               <th>Last activity</th>
               <th />
@@ -53,8 +58,10 @@ export function ExperimentsPage() {
                   <Link to={`/experiments/${e.experiment_id}/runs`}>{e.name}</Link>
                 </td>
                 <td className="muted">{e.experiment_id}</td>
+                <td>{summary.get(e.experiment_id)?.run_count ?? ''}</td>
+                <td>{summary.get(e.experiment_id)?.trace_count ?? ''}</td>
                 <td>{formatTime(e.creation_time)}</td>
-                <td>{timeAgo(e.last_update_time)}</td>
+                <td>{timeAgo(Math.max(e.last_update_time, summary.get(e.experiment_id)?.last_activity ?? 0))}</td>
                 <td>
                   <Link to={`/experiments/${e.experiment_id}/traces`}>Traces</Link>
                 </td>
