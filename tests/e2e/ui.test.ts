@@ -83,6 +83,12 @@ describe('web UI in Chromium against a seeded server', () => {
     await page.locator('tbody tr').nth(3).waitFor();
     expect(await page.locator('tbody tr').count()).toBe(4);
     await shot('traces');
+    await page.getByRole('table', { name: 'Traces' }).focus();
+    await page.keyboard.press('j');
+    await page.keyboard.press('j');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/traces\/tr-/);
+    await page.goBack();
     await page.getByLabel('Status').selectOption('ERROR');
     await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1);
     expect(page.url()).toContain('status=ERROR');

@@ -1,8 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
-import { Link, useSearchParams } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, glassbox } from '../../api/mlflow';
 import { EmptyState, ErrorBanner, Loading } from '../../components/common/Status';
 import { formatTime, timeAgo } from '../../lib/format';
+import { useListKeys } from '../../lib/use-list-keys';
 
 /** Experiments with search (MLflow experiment filter grammar); the filter lives in the URL. */
 export function ExperimentsPage() {
@@ -15,6 +16,8 @@ export function ExperimentsPage() {
   const experiments = query.data?.experiments ?? [];
   const ids = experiments.map((e) => e.experiment_id);
   const summaries = useQuery({ queryKey: ['experiment-summaries', ids], queryFn: () => glassbox.experimentSummaries(ids), enabled: ids.length > 0 });
+  const navigate = useNavigate();
+  const keys = useListKeys(experiments.length, (i) => navigate(`/experiments/${experiments[i].experiment_id}/traces`));
   const summary = new Map(summaries.data?.summaries.map((s) => [s.experiment_id, s]));
   return (
     <>
@@ -39,7 +42,7 @@ export function ExperimentsPage() {
           <code>mlflow.set_experiment("my-app")</code>, or send OTLP spans to <code>/v1/traces</code>.
         </EmptyState>
       ) : (
-        <table className="grid">
+        <table className="grid" aria-label="Experiments" {...keys.tableProps}>
           <thead>
             <tr>
               <th>Name</th>
@@ -52,8 +55,8 @@ export function ExperimentsPage() {
             </tr>
           </thead>
           <tbody>
-            {experiments.map((e) => (
-              <tr key={e.experiment_id}>
+            {experiments.map((e, i) => (
+              <tr key={e.experiment_id} id={`row-${i}`} className={i === keys.active ? 'selected' : ''}>
                 <td>
                   <Link to={`/experiments/${e.experiment_id}/runs`}>{e.name}</Link>
                 </td>

@@ -7,6 +7,7 @@ import { EmptyState, ErrorBanner, Loading } from '../../components/common/Status
 import { ExperimentTabs } from '../../components/common/ExperimentTabs';
 import { formatCost, formatDuration, formatNumber, formatTime, parseDuration } from '../../lib/format';
 import { combineTraceFilter, traceCost, traceTokens } from '../../lib/trace-filters';
+import { useListKeys } from '../../lib/use-list-keys';
 
 const SPAN_TYPES = ['LLM', 'CHAT_MODEL', 'AGENT', 'TOOL', 'RETRIEVER', 'EMBEDDING', 'CHAIN', 'RERANKER'];
 
@@ -35,6 +36,7 @@ export function TracesPage() {
     refetchInterval: live ? 5000 : false,
   });
   const traces = query.data?.pages.flatMap((p) => p.traces ?? []) ?? [];
+  const keys = useListKeys(traces.length, (i) => navigate(`/traces/${traces[i].trace_id}`));
 
   const sentinel = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -93,7 +95,7 @@ export function TracesPage() {
           <code>{location.origin}/v1/traces</code> with header <code>x-mlflow-experiment-id: {experimentId}</code>.
         </EmptyState>
       ) : (
-        <table className="grid">
+        <table className="grid" aria-label="Traces" {...keys.tableProps}>
           <thead>
             <tr>
               <th>Name</th>
@@ -107,10 +109,10 @@ export function TracesPage() {
             </tr>
           </thead>
           <tbody>
-            {traces.map((t) => {
+            {traces.map((t, i) => {
               const cost = traceCost(t.trace_metadata);
               return (
-                <tr key={t.trace_id} onClick={() => navigate(`/traces/${t.trace_id}`)} style={{ cursor: 'pointer' }}>
+                <tr key={t.trace_id} id={`row-${i}`} className={i === keys.active ? 'selected' : ''} onClick={() => navigate(`/traces/${t.trace_id}`)} style={{ cursor: 'pointer' }}>
                   <td>
                     <Link to={`/traces/${t.trace_id}`}>{t.tags?.['mlflow.traceName'] ?? t.trace_id.slice(0, 15)}</Link>
                   </td>
