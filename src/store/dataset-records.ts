@@ -66,7 +66,8 @@ export async function upsertDatasetRecords(db: Db, datasetId: string, records: D
     const rows = await db.selectFrom('evaluation_dataset_records').selectAll().where('dataset_id', '=', datasetId).where('input_hash', 'in', hashes.slice(i, i + 500)).execute();
     for (const r of rows) existing.set(r.input_hash, r);
   }
-  let inserted = 0;
+  const toInsert: RecordRow[] = [];
+  const pending = new Set<string>();
   let updated = 0;
   let user = updatedBy;
   for (const rec of records) {
@@ -76,15 +77,19 @@ export async function upsertDatasetRecords(db: Db, datasetId: string, records: D
     const prev = existing.get(hash);
     if (prev) {
       const merged = mergeRecord(prev, rec, tags, now);
-      await db.updateTable('evaluation_dataset_records').set(merged).where('dataset_record_id', '=', prev.dataset_record_id).execute();
+      if (!pending.has(hash)) await db.updateTable('evaluation_dataset_records').set(merged).where('dataset_record_id', '=', prev.dataset_record_id).execute();
       existing.set(hash, { ...prev, ...merged });
       updated++;
     } else {
       const row = newRecordRow(datasetId, rec, hash, tags, now);
-      await db.insertInto('evaluation_dataset_records').values(row).execute();
       existing.set(hash, row);
-      inserted++;
+      pending.add(hash);
+      toInsert.push(row);
     }
+  }
+  // New rows are inserted in bulk; one whose inputs came twice in this batch goes in merged.
+  for (let i = 0; i < toInsert.length; i += 200) {
+    await db.insertInto('evaluation_dataset_records').values(toInsert.slice(i, i + 200).map((r) => existing.get(r.input_hash)!)).execute();
   }
   const count = await db.selectFrom('evaluation_dataset_records').select((eb) => eb.fn.countAll<number>().as('n')).where('dataset_id', '=', datasetId).executeTakeFirstOrThrow();
   await db
@@ -98,7 +103,7 @@ export async function upsertDatasetRecords(db: Db, datasetId: string, records: D
     })
     .where('dataset_id', '=', datasetId)
     .execute();
-  return { inserted, updated };
+  return { inserted: toInsert.length, updated };
 }
 
 function newRecordRow(datasetId: string, rec: DatasetRecordInput, hash: string, tags: Record<string, string>, now: number): RecordRow {

@@ -48,7 +48,7 @@ export function createStore(uri: string): Store {
     // RLIKE filters compile to REGEXP, which SQLite leaves to the application to define.
     registerSqliteRegexp(sqlite);
     const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
-    const checkpoint = target === ':memory:' || process.env.GB_NOBG ? undefined : startBackgroundCheckpoint(target);
+    const checkpoint = target === ':memory:' ? undefined : startBackgroundCheckpoint(target);
     return {
       db,
       dialect,

@@ -10,7 +10,9 @@ import type { TracesTables } from './tables/traces.js';
  * The one place OTLP (and traces.json uploads) write trace headers. Merge rules agreed with the
  * trace API (StartTraceV3): ingest creates `trace_info` when missing and keeps it current while the
  * client has not finalised it; once `info_finalized = 1` only counters, tokens/cost and still-NULL
- * columns change. Tags/metadata the client may set are insert-or-ignore once finalised (client wins).
+ * columns change. What the server derives (cost, session, user, size statistics) goes into header
+ * columns, never into tag/metadata rows: one row write per trace. The trace API reports those values
+ * as metadata unless the client stored that key itself (client wins); see traces.ts.
  */
 
 export type TraceInfoRow = Selectable<TracesTables['trace_info']>;

@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { getTraceSpans, toOtelSpanJson } from '../../src/store/spans.js';
+import { searchTraces } from '../../src/store/search-traces.js';
 import { getTraceInfo } from '../../src/store/traces.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -58,6 +59,22 @@ for (const dialect of DIALECTS) {
       const { info, meta } = await headerOf(s, 'tr-4bf92f3577b34da6a3ce929d0e0e4736');
       expect(info).toMatchObject({ state: 'OK', execution_duration: 900, request_preview: null, response_preview: null, total_tokens: 79 });
       expect(JSON.parse(meta['mlflow.trace.cost'])).toEqual({ input_cost: 8.7e-6, output_cost: 1.26e-5, total_cost: 2.13e-5 });
+    });
+
+    test('tags and metadata derived from the header row are searchable like stored ones, and a stored row wins', async () => {
+      const oi = 'tr-0af7651916cd43dd8448eb211c80319c';
+      const ids = async (filter: string) => (await searchTraces(s.store, { experimentIds: [Number(exp)], filter, maxResults: 50 })).rows.map((r) => r.trace_id);
+      expect(await ids("metadata.`mlflow.trace.session` = '\"fixture-session-1\"'")).toEqual([oi]);
+      expect(await ids('metadata.`mlflow.trace.tokenUsage` LIKE \'%"total_tokens":144}\'')).toEqual([oi]);
+      expect(await ids(`tags.\`mlflow.artifactLocation\` = 'mlflow-artifacts:/1/traces/${oi}/artifacts'`)).toEqual([oi]);
+      expect(await ids("metadata.`mlflow.trace_schema.version` = '3'")).toContain(oi);
+      expect(await ids('metadata.`mlflow.trace.user` IS NULL')).not.toContain(oi);
+      expect(await ids('metadata.`mlflow.trace.sizeBytes` IS NOT NULL')).toContain(oi);
+      await s.store.db.insertInto('trace_metadata').values({ trace_id: oi, key: 'mlflow.trace.user', value: 'set-by-client' }).execute();
+      expect(await ids("metadata.`mlflow.trace.user` = 'set-by-client'")).toEqual([oi]);
+      expect(await ids("metadata.`mlflow.trace.user` = '\"fixture-user\"'")).toEqual([]);
+      expect((await headerOf(s, oi)).meta['mlflow.trace.user']).toBe('set-by-client');
+      await s.store.db.deleteFrom('trace_metadata').where('trace_id', '=', oi).where('key', '=', 'mlflow.trace.user').execute();
     });
 
     test('an ERROR root span makes the trace ERROR and its JSON previews come through', async () => {

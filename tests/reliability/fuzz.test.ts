@@ -35,7 +35,7 @@ async function createTargets(s: TestServer): Promise<FuzzTargets> {
   await ok('POST', '/api/2.0/mlflow/registered-models/create', { name: 'fuzz-spare-model' });
   const loggedModelId = (await ok('POST', '/api/2.0/mlflow/logged-models', { experiment_id: expId, name: 'lm' })).model.info.model_id as string;
   const spans = makeSdkSpans({ name: 'root', attributes: { 'mlflow.spanInputs': '{"q":"hi"}' }, children: [{ name: 'child' }] });
-  const res = await fetch(`${s.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf', 'x-mlflow-experiment-id': expId }, body: encodeProtobuf(spans) });
+  const res = await fetch(`${s.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf', 'x-mlflow-experiment-id': expId }, body: Buffer.from(encodeProtobuf(spans)) });
   if (res.status !== 200) throw new Error(`fixture OTLP failed: ${res.status} ${await res.text()}`);
   return { expId, spareExpId, runId, spareRunId, traceId: `tr-${spans[0].spanContext().traceId}`, modelName: 'fuzz-model', spareModelName: 'fuzz-spare-model', loggedModelId };
 }

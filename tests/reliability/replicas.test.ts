@@ -96,7 +96,7 @@ if (DIALECTS.includes('postgres')) {
           [a, spans.slice(0, 5)],
           [b, spans.slice(5)],
         ] as const).map(async ([s, part]) => {
-          const res = await fetch(`${s.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf', 'x-mlflow-experiment-id': '0' }, body: encodeProtobuf(part) });
+          const res = await fetch(`${s.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf', 'x-mlflow-experiment-id': '0' }, body: Buffer.from(encodeProtobuf(part)) });
           expect(res.status).toBe(200);
         }),
       );

@@ -104,6 +104,23 @@ for (const dialect of DIALECTS) {
       expect(after.last_update_time).toBeGreaterThanOrEqual(ds.last_update_time);
     });
 
+    test('the same inputs twice in one batch insert one record and merge the second into it', async () => {
+      const ds = await create();
+      expect(await upsert(ds.dataset_id, [{ inputs: { q: 'x' }, expectations: { a: 1 } }, { inputs: { q: 'x' }, expectations: { b: 2 } }])).toEqual({ inserted_count: 1, updated_count: 1 });
+      expect((await records(ds.dataset_id)).records).toEqual([expect.objectContaining({ inputs: { q: 'x' }, outputs: {}, expectations: { a: 1, b: 2 } })]);
+    });
+
+    test("records as Python's json.dumps writes a DataFrame's empty cells (NaN, Infinity) are read with those values as null", async () => {
+      const ds = await create();
+      const text = '[{"inputs": {"q": "a", "x": NaN}, "expectations": {"e": 1}}, {"inputs": {"q": "NaN Infinity"}, "expectations": NaN, "outputs": -Infinity}]';
+      expect(ok(UpsertDatasetRecordsResponse, await s.api('POST', `${DS}/${ds.dataset_id}/records`, { records: text }))).toEqual({ inserted_count: 2, updated_count: 0 });
+      const got = (await records(ds.dataset_id)).records;
+      expect(got.map((r) => [r.inputs, r.expectations, r.outputs])).toEqual([
+        [{ q: 'a', x: null }, { e: 1 }, {}],
+        [{ q: 'NaN Infinity' }, undefined, undefined],
+      ]);
+    });
+
     test('UpsertDatasetRecords rejects records that are not JSON text or lack inputs, and a missing dataset is 404', async () => {
       const ds = await create();
       expectError(await s.api('POST', `${DS}/${ds.dataset_id}/records`, { records: 'nope' }), 400, 'INVALID_PARAMETER_VALUE', 'records');

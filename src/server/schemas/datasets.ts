@@ -6,6 +6,34 @@ const ExperimentId = z.union([z.string().regex(/^\d+$/, 'must be a decimal exper
 const ExperimentIds = z.array(ExperimentId).optional().default([]);
 
 /**
+ * Python's json.dumps writes NaN, Infinity and -Infinity (a DataFrame's empty cell is NaN) and
+ * MLflow's server reads them back; JSON has no such values, so outside strings they become null.
+ */
+export function parsePythonJson(text: string): unknown {
+  if (!text.includes('NaN') && !text.includes('Infinity')) return JSON.parse(text);
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inString) {
+      out += ch;
+      if (ch === '\\') out += text[++i] ?? '';
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') {
+      inString = true;
+      out += ch;
+    } else {
+      const word = /^(NaN|-?Infinity)/.exec(text.slice(i, i + 9));
+      if (word) {
+        out += 'null';
+        i += word[0].length - 1;
+      } else out += ch;
+    }
+  }
+  return JSON.parse(out);
+}
+
+/**
  * MLflow sends maps and lists inside datasets as JSON text in a string field (proto `tags`,
  * `records`); this parses that text and names the field when it is not the JSON it should be.
  */
@@ -13,7 +41,7 @@ function jsonText<T extends z.ZodType>(field: string, inner: T) {
   return z.string().transform((text, ctx): z.infer<T> => {
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      value = parsePythonJson(text);
     } catch {
       ctx.addIssue({ code: 'custom', message: `'${field}' must be a JSON string` });
       return z.NEVER;
