@@ -68,14 +68,16 @@ function body(firstStep) {
   };
   const start = performance.now();
   await Promise.all(Array.from({ length: clients }, client));
-  process.stdout.write(String(points / ((performance.now() - start) / 1000)));
+  const cpu = process.cpuUsage();
+  process.stdout.write(JSON.stringify({ rate: points / ((performance.now() - start) / 1000), cpuMsPerBatch: (cpu.user + cpu.system) / 1000 / (points / batch) }));
 })().catch((err) => { console.error(err); process.exit(1); });
 `;
 
-function logBatchThroughput(api: string, runId: string): Promise<number> {
+/** Points per second, and the load generator's own CPU per batch (it shares the cores with the server). */
+function logBatchThroughput(api: string, runId: string): Promise<{ rate: number; cpuMsPerBatch: number }> {
   const args = JSON.stringify({ api, runId, seconds: SECONDS, clients: CLIENTS, batch: BATCH, keys: KEYS });
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['-e', CLIENT_SOURCE, args], (err, stdout, stderr) => (err ? reject(new Error(stderr || err.message)) : resolve(Number(stdout))));
+    execFile(process.execPath, ['-e', CLIENT_SOURCE, args], (err, stdout, stderr) => (err ? reject(new Error(stderr || err.message)) : resolve(JSON.parse(stdout))));
   });
 }
 
@@ -186,7 +188,7 @@ function rawSearchLatency(sqlite: NonNullable<ReturnType<typeof createStore>['sq
     const rawBefore = await rawSqliteInserts(dir, 'before');
     const cpuBefore = process.cpuUsage();
     const wallBefore = performance.now();
-    const rate = await logBatchThroughput(api, run.info.run_id);
+    const { rate, cpuMsPerBatch: clientCpuMs } = await logBatchThroughput(api, run.info.run_id);
     // CPU the server spent per batch: unlike throughput, barely moved by other load on a shared machine.
     const cpu = process.cpuUsage(cpuBefore);
     const batches = (rate * (performance.now() - wallBefore)) / 1000 / BATCH;
@@ -198,7 +200,7 @@ function rawSearchLatency(sqlite: NonNullable<ReturnType<typeof createStore>['sq
     console.log(`log-batch: ${fmt(rate)} metric points/s (raw SQLite inserts: ${fmt(raw)} rows/s, ratio ${Math.round((rate / raw) * 100)}%)`);
     console.log(
       `  ${CLIENTS} concurrent clients, ${BATCH}-metric batches over HTTP for ${SECONDS} s; each point also maintains latest_metrics; ` +
-        `server CPU ${cpuMsPerBatch.toFixed(2)} ms per batch (raw inserts: ${rawCpuMs.toFixed(2)} ms); load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`,
+        `server CPU ${cpuMsPerBatch.toFixed(2)} ms per batch (raw inserts: ${rawCpuMs.toFixed(2)} ms; load generator ${clientCpuMs.toFixed(2)} ms); load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`,
     );
 
     const searchExp = (await post(`${api}/experiments/create`, JSON.stringify({ name: 'bench-search' }))).experiment_id;

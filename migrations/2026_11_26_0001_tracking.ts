@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { isPostgres } from './util.js';
+import { createKeyValueIndex, isPostgres } from './util.js';
 
 /** Experiments, runs, params, tags, metrics, dataset inputs, logged models: MLflow's tracking entities. */
 export async function up(db: Kysely<any>): Promise<void> {
@@ -53,8 +53,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     ).execute();
   }
   // Search by param/tag value within a key (filters like params.lr = '0.1').
-  await db.schema.createIndex('params_key_value').on('params').columns(['key', 'value']).execute();
-  await db.schema.createIndex('tags_key_value').on('tags').columns(['key', 'value']).execute();
+  await createKeyValueIndex(db, 'params');
+  await createKeyValueIndex(db, 'tags');
 
   // Full metric history. NaN is stored as NULL on both dialects (SQLite cannot hold NaN, and one
   // representation keeps search and ordering identical); readers map NULL back to "NaN". The unique

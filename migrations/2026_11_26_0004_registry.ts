@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { createKeyValueIndex } from './util.js';
 
 /**
  * MLflow's model registry: registered models, their versions, tags and aliases. Prompts are
@@ -22,7 +23,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('registered_model_tags_pk', ['name', 'key'])
     .execute();
   // Prompt hiding filters every search on (key='mlflow.prompt.is_prompt', value).
-  await db.schema.createIndex('registered_model_tags_key_value').on('registered_model_tags').columns(['key', 'value']).execute();
+  await createKeyValueIndex(db, 'registered_model_tags');
   await db.schema
     .createTable('registered_model_aliases')
     .addColumn('name', 'text', (c) => c.notNull())
@@ -58,7 +59,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('value', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('model_version_tags_pk', ['name', 'version', 'key'])
     .execute();
-  await db.schema.createIndex('model_version_tags_key_value').on('model_version_tags').columns(['key', 'value']).execute();
+  await createKeyValueIndex(db, 'model_version_tags');
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

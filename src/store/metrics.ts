@@ -59,7 +59,7 @@ const SQLITE_CHUNKS = [1000, 100, 10, 1];
  */
 function sqliteInsert(sqlite: Database.Database, rows: number, refs: boolean): Database.Statement {
   const row = refs ? '(?, ?, ?, ?, ?, ?, ?, ?)' : '(?, ?, ?, ?, ?, NULL, NULL, NULL)';
-  return cachedStatement(sqlite, `INSERT INTO metrics (${COLUMNS}) VALUES ${Array(rows).fill(row).join(', ')} ON CONFLICT DO NOTHING`);
+  return cachedStatement(sqlite, `insert metrics ${rows}${refs ? ' with refs' : ''}`, () => `INSERT INTO metrics (${COLUMNS}) VALUES ${Array(rows).fill(row).join(', ')} ON CONFLICT DO NOTHING`);
 }
 
 /**
