@@ -18,6 +18,8 @@ program
   .option('--backend-store-uri <uri>', 'sqlite:///path.db or postgresql://user@host/db [GLASSBOX_BACKEND_STORE_URI, default sqlite:///glassbox-data/glassbox.db]')
   .option('--artifacts-destination <dir>', 'folder for proxied artifacts [GLASSBOX_ARTIFACTS_DESTINATION, default glassbox-data/artifacts]')
   .option('--max-body-mb <mb>', 'largest request body, after decompression [GLASSBOX_MAX_BODY_MB, default 64]')
+  .option('--max-concurrent-requests <n>', 'API requests processed at once; others wait [GLASSBOX_MAX_CONCURRENT_REQUESTS, default 8]')
+  .option('--max-queued-requests <n>', 'API requests allowed to wait; beyond, 503 + Retry-After [GLASSBOX_MAX_QUEUED_REQUESTS, default 1024]')
   .option('--max-artifact-mb <mb>', 'largest artifact upload [GLASSBOX_MAX_ARTIFACT_MB, default 2048]')
   .option('--no-serve-ui', 'do not serve the web UI [GLASSBOX_SERVE_UI=false]')
   .option('--auth', 'require Basic/Bearer credentials and per-experiment permissions [GLASSBOX_AUTH=true]; admin from GLASSBOX_ADMIN_USERNAME/PASSWORD')
@@ -37,6 +39,8 @@ program
       artifactsDestination: opts.artifactsDestination,
       maxBodyMb: opts.maxBodyMb,
       maxArtifactMb: opts.maxArtifactMb,
+      maxConcurrentRequests: opts.maxConcurrentRequests,
+      maxQueuedRequests: opts.maxQueuedRequests,
       serveUi: opts.serveUi === false ? false : undefined,
       auth: opts.auth,
       defaultPermission: opts.defaultPermission,

@@ -23,6 +23,10 @@ export const Config = z.object({
   maxArtifactMb: z.coerce.number().positive().default(2048),
   /** GLASSBOX_SERVE_UI: serve the built web UI at / (true unless set to false). */
   serveUi: z.union([z.boolean(), z.string().transform((v) => v !== 'false' && v !== '0')]).default(true),
+  /** GLASSBOX_MAX_CONCURRENT_REQUESTS: API requests processed at once (others wait); keeps /health responsive under load. */
+  maxConcurrentRequests: z.coerce.number().int().min(1).default(8),
+  /** GLASSBOX_MAX_QUEUED_REQUESTS: API requests allowed to wait for a slot; beyond that 503 with Retry-After. */
+  maxQueuedRequests: z.coerce.number().int().min(0).default(1024),
   /** GLASSBOX_AUTH: require HTTP Basic or Bearer credentials and enforce per-experiment permissions (off by default). */
   auth: flag.default(false),
   /** GLASSBOX_ADMIN_USERNAME: with auth on, an admin created at start when no admin exists yet. */
@@ -54,6 +58,8 @@ const ENV_KEYS: Record<keyof Config, string> = {
   maxBodyMb: 'GLASSBOX_MAX_BODY_MB',
   maxArtifactMb: 'GLASSBOX_MAX_ARTIFACT_MB',
   serveUi: 'GLASSBOX_SERVE_UI',
+  maxConcurrentRequests: 'GLASSBOX_MAX_CONCURRENT_REQUESTS',
+  maxQueuedRequests: 'GLASSBOX_MAX_QUEUED_REQUESTS',
   auth: 'GLASSBOX_AUTH',
   adminUsername: 'GLASSBOX_ADMIN_USERNAME',
   adminPassword: 'GLASSBOX_ADMIN_PASSWORD',

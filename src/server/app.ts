@@ -1,5 +1,6 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { admission } from './admission.js';
 import type { AppDeps } from './deps.js';
 import { MlflowError, notFound, onError } from './errors.js';
 import { artifactRoutes, artifactUiRoutes } from './routes/artifacts.js';
@@ -38,6 +39,11 @@ export function createApp(deps: AppDeps) {
   app.use('*', httpMetrics(metrics));
   app.use('*', hostCheck(deps.config));
   app.use('*', corsGuard(deps.config));
+  const admitted = admission({ maxActive: deps.config.maxConcurrentRequests, maxQueued: deps.config.maxQueuedRequests });
+  metrics.gauge('glassbox_requests_waiting', 'API requests waiting for a processing slot (admission control)', () => [{ value: admitted.queued() }]);
+  for (const path of ['/v1/*', '/api/:v/otel/*', '/api/:v/mlflow/*', '/ajax-api/:v/mlflow/*', '/api/:v/glassbox/*', '/ajax-api/:v/glassbox/*']) {
+    app.use(path, admitted.middleware);
+  }
 
   const maxJson = deps.config.maxBodyMb * 1024 * 1024;
   const tooLarge = () => {
