@@ -43,9 +43,13 @@ export function startBackgroundCheckpoint(file: string): BackgroundCheckpoint {
   worker.unref();
   return {
     stop: async () => {
+      // The timer stays referenced: with the worker unref'd, an unref'd timer would let the event loop
+      // empty and the process exit 0 before close() resolves (losing, e.g., a CLI's error output).
+      let timer: NodeJS.Timeout | undefined;
       const exited = new Promise<void>((ok) => worker.once('exit', () => ok()));
       worker.postMessage('stop');
-      await Promise.race([exited, new Promise((ok) => setTimeout(ok, 2000).unref())]);
+      await Promise.race([exited, new Promise((ok) => (timer = setTimeout(ok, 2000)))]);
+      clearTimeout(timer);
       await worker.terminate();
     },
   };
