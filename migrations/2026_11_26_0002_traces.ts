@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { createKeyValueIndex } from './util.js';
 
 /**
  * Trace info, tags, metadata and assessments: the searchable "header" of a trace. Span rows live
@@ -48,7 +49,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       .addColumn('value', 'text', (c) => c.notNull())
       .addPrimaryKeyConstraint(`${table}_pk`, ['trace_id', 'key'])
       .execute();
-    await db.schema.createIndex(`${table}_key_value`).on(table).columns(['key', 'value']).execute();
+    await createKeyValueIndex(db, table);
   }
 
   await db.schema

@@ -18,7 +18,7 @@ program
   .option('--backend-store-uri <uri>', 'sqlite:///path.db or postgresql://user@host/db [GLASSBOX_BACKEND_STORE_URI, default sqlite:///glassbox-data/glassbox.db]')
   .option('--artifacts-destination <dir>', 'folder for proxied artifacts [GLASSBOX_ARTIFACTS_DESTINATION, default glassbox-data/artifacts]')
   .option('--max-body-mb <mb>', 'largest request body, after decompression [GLASSBOX_MAX_BODY_MB, default 64]')
-  .option('--max-concurrent-requests <n>', 'API requests processed at once; others wait [GLASSBOX_MAX_CONCURRENT_REQUESTS, default 8]')
+  .option('--max-concurrent-requests <n>', 'API requests processed at once; others wait [GLASSBOX_MAX_CONCURRENT_REQUESTS, default 2 on SQLite, 16 on PostgreSQL]')
   .option('--max-queued-requests <n>', 'API requests allowed to wait; beyond, 503 + Retry-After [GLASSBOX_MAX_QUEUED_REQUESTS, default 1024]')
   .option('--max-artifact-mb <mb>', 'largest artifact upload [GLASSBOX_MAX_ARTIFACT_MB, default 2048]')
   .option('--no-serve-ui', 'do not serve the web UI [GLASSBOX_SERVE_UI=false]')

@@ -23,8 +23,11 @@ export const Config = z.object({
   maxArtifactMb: z.coerce.number().positive().default(2048),
   /** GLASSBOX_SERVE_UI: serve the built web UI at / (true unless set to false). */
   serveUi: z.union([z.boolean(), z.string().transform((v) => v !== 'false' && v !== '0')]).default(true),
-  /** GLASSBOX_MAX_CONCURRENT_REQUESTS: API requests processed at once (others wait); keeps /health responsive under load. */
-  maxConcurrentRequests: z.coerce.number().int().min(1).default(8),
+  /**
+   * GLASSBOX_MAX_CONCURRENT_REQUESTS: API requests processed at once (others wait). Default 2 on SQLite,
+   * whose queries run on the server's one thread, and 16 on PostgreSQL, whose work runs in the database.
+   */
+  maxConcurrentRequests: z.coerce.number().int().min(1).optional(),
   /** GLASSBOX_MAX_QUEUED_REQUESTS: API requests allowed to wait for a slot; beyond that 503 with Retry-After. */
   maxQueuedRequests: z.coerce.number().int().min(0).default(1024),
   /** GLASSBOX_AUTH: require HTTP Basic or Bearer credentials and enforce per-experiment permissions (off by default). */

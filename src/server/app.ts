@@ -39,7 +39,8 @@ export function createApp(deps: AppDeps) {
   app.use('*', httpMetrics(metrics));
   app.use('*', hostCheck(deps.config));
   app.use('*', corsGuard(deps.config));
-  const admitted = admission({ maxActive: deps.config.maxConcurrentRequests, maxQueued: deps.config.maxQueuedRequests });
+  const maxActive = deps.config.maxConcurrentRequests ?? (deps.store.dialect === 'sqlite' ? 2 : 16);
+  const admitted = admission({ maxActive, maxQueued: deps.config.maxQueuedRequests });
   metrics.gauge('glassbox_requests_waiting', 'API requests waiting for a processing slot (admission control)', () => [{ value: admitted.queued() }]);
   for (const path of ['/v1/*', '/api/:v/otel/*', '/api/:v/mlflow/*', '/ajax-api/:v/mlflow/*', '/api/:v/glassbox/*', '/ajax-api/:v/glassbox/*']) {
     app.use(path, admitted.middleware);

@@ -27,6 +27,18 @@ for (const dialect of DIALECTS) {
       expect(r.body.runs.map((x: { info: { run_id: string } }) => x.info.run_id)).toEqual([runId]);
     });
 
+    test('a 4,096-character trace tag is stored and found by equality', async () => {
+      const exp = (await s.api('GET', `/api/2.0/mlflow/runs/get?run_id=${runId}`)).body.run.info.experiment_id;
+      const traceId = `tr-${randomBytes(16).toString('hex')}`;
+      const info = { trace_id: traceId, trace_location: { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: exp } }, request_time: new Date().toISOString(), execution_duration: '0.1s', state: 'OK', trace_metadata: {}, tags: {} };
+      expect((await s.api('POST', '/api/3.0/mlflow/traces', { trace: { trace_info: info } })).status).toBe(200);
+      const value = noise(4096);
+      expect((await s.api('PATCH', `/api/2.0/mlflow/traces/${traceId}/tags`, { key: 'long', value })).status).toBe(200);
+      const r = await s.api('POST', '/api/3.0/mlflow/traces/search', { locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: exp } }], filter: `tags.long = '${value}'` });
+      expect(r.status).toBe(200);
+      expect(r.body.traces.map((t: { trace_id: string }) => t.trace_id)).toEqual([traceId]);
+    });
+
     test('a 20,000-character prompt template registers and loads back', async () => {
       const template = `${noise(20_000)} {{question}}`;
       expect((await s.api('POST', '/api/2.0/mlflow/registered-models/create', { name: 'long-prompt', tags: [{ key: 'mlflow.prompt.is_prompt', value: 'true' }] })).status).toBe(200);
