@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { createKeyValueIndex } from './util.js';
 
 /**
@@ -37,8 +37,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('size_stats', 'text') // {"total_size_bytes":…,"num_spans":…,"max":…,"p25":…,"p50":…,"p75":…}
     .addColumn('size_bytes', 'bigint')
     .execute();
-  await db.schema.createIndex('trace_info_exp_time').on('trace_info').columns(['experiment_id', 'request_time']).execute();
-  await db.schema.createIndex('trace_info_exp_state_time').on('trace_info').columns(['experiment_id', 'state', 'request_time']).execute();
+  // Ordered like search's default `request_time DESC, trace_id ASC`, so a page is read straight off the
+  // index; with plain ascending columns the mixed directions forced a sort of every matching trace.
+  await sql`create index trace_info_exp_time on trace_info (experiment_id, request_time desc, trace_id)`.execute(db);
+  await sql`create index trace_info_exp_state_time on trace_info (experiment_id, state, request_time desc, trace_id)`.execute(db);
   await db.schema.createIndex('trace_info_exp_duration').on('trace_info').columns(['experiment_id', 'execution_duration']).execute();
 
   for (const table of ['trace_tags', 'trace_metadata'] as const) {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, type LogConfig, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { registerSqliteRegexp } from '../server/search/like.js';
 import { startBackgroundCheckpoint } from './background-checkpoint.js';
@@ -47,7 +47,7 @@ export function createStore(uri: string): Store {
     sqlite.pragma('wal_autocheckpoint = 20000');
     // RLIKE filters compile to REGEXP, which SQLite leaves to the application to define.
     registerSqliteRegexp(sqlite);
-    const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }), log: slowQueryLog() });
     const checkpoint = target === ':memory:' ? undefined : startBackgroundCheckpoint(target);
     return {
       db,
@@ -68,6 +68,17 @@ export function createStore(uri: string): Store {
   };
   const pool = new pg.Pool({ connectionString: target, max: 10, types });
   pool.on('error', (err) => console.error('[glassbox] postgres pool error', err.message));
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }), log: slowQueryLog() });
   return { db, dialect, close: () => db.destroy() };
+}
+
+/** GLASSBOX_SLOW_QUERY_MS: log every query slower than this to stderr (off unless set). */
+function slowQueryLog(): LogConfig | undefined {
+  const threshold = Number(process.env.GLASSBOX_SLOW_QUERY_MS);
+  if (!(threshold > 0)) return undefined;
+  return (event) => {
+    if (event.queryDurationMillis >= threshold) {
+      console.warn(`[glassbox] slow query ${event.queryDurationMillis.toFixed(1)} ms: ${event.query.sql.slice(0, 300)}`);
+    }
+  };
 }

@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -46,7 +47,9 @@ function procStatusMb(pid: number, field: 'VmHWM' | 'VmRSS'): number | undefined
  * tests and benchmarks can measure its memory and kill -9 it. Resolves once it printed its URL.
  */
 export async function spawnServer(opts: SpawnOptions): Promise<SpawnedServer> {
-  const args = ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), 'server', '--port', '0', '--host', '127.0.0.1',
+  // GLASSBOX_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server of a bench.
+  const nodeArgs = process.env.GLASSBOX_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const args = [...nodeArgs, '--import', 'tsx', join(ROOT, 'src', 'cli.ts'), 'server', '--port', '0', '--host', '127.0.0.1',
     '--backend-store-uri', opts.storeUri, '--artifacts-destination', opts.artifactsDir, '--no-serve-ui', '--retention-interval-seconds', '0', ...(opts.args ?? [])];
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -74,8 +77,11 @@ export async function spawnServer(opts: SpawnOptions): Promise<SpawnedServer> {
   // Keep draining the pipes so a chatty server never blocks on a full pipe buffer.
   child.stdout!.removeAllListeners('data');
   child.stderr!.removeAllListeners('data');
+  // GLASSBOX_SERVER_LOG=<file> copies the server's output there (e.g. GLASSBOX_SLOW_QUERY_MS logs).
+  const logFile = process.env.GLASSBOX_SERVER_LOG;
   const keep = (d: Buffer) => {
     out = (out + d.toString()).slice(-200_000);
+    if (logFile) appendFileSync(logFile, d);
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
