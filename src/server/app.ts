@@ -82,12 +82,13 @@ export function createApp(deps: AppDeps) {
     .route('/', scorersRoutes(deps))
     .route('/', authApiRoutes(deps))
     .route('/', artifactUiRoutes(deps));
+  const artifacts = artifactRoutes(deps);
+  const glassbox = new Hono().route('/', evaluationsRoutes(deps)).route('/', monitoringRoutes(deps));
   for (const prefix of ['/api', '/ajax-api']) {
     for (const v of ['2.0', '3.0']) {
       app.route(`${prefix}/${v}/mlflow`, mlflow);
-      app.route(`${prefix}/${v}/mlflow-artifacts`, artifactRoutes(deps));
-      app.route(`${prefix}/${v}/glassbox`, evaluationsRoutes(deps));
-      app.route(`${prefix}/${v}/glassbox`, monitoringRoutes(deps));
+      app.route(`${prefix}/${v}/mlflow-artifacts`, artifacts);
+      app.route(`${prefix}/${v}/glassbox`, glassbox);
     }
   }
   app.route('/', uiRoutes(deps));

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { nsLess, withDerivedInputsOutputs, type SpanStatus } from '../server/otlp/normalize.js';
 import type { Attributes, AttrValue, OtlpEvent, OtlpLink } from '../server/otlp/otlp-types.js';
 import type { Store } from './db.js';
+import type { Database } from './schema.js';
 
 export { spanFilterCondition } from './span-filter.js';
 export { toOtelSpanJson, toTracesJsonSpan, tracesJsonText } from './span-json.js';
@@ -25,19 +26,7 @@ export interface SpanRecord {
   links: OtlpLink[];
 }
 
-interface SpanRow {
-  trace_id: string;
-  span_id: string;
-  parent_span_id: string | null;
-  name: string;
-  span_type: string;
-  status: string;
-  start_time_ms: number;
-  end_time_ms: number | null;
-  start_time_ns: string;
-  end_time_ns: string | null;
-  payload_id: number;
-}
+type SpanRow = Database['spans'];
 
 interface StoredPayload {
   trace_id: string;
