@@ -32,7 +32,7 @@ export function formatNumber(v: number | string | undefined): string {
   if (v === undefined) return '';
   if (typeof v === 'string') return v;
   if (Number.isInteger(v)) return v.toLocaleString();
-  return Math.abs(v) >= 1000 ? v.toFixed(1) : Number(v.toPrecision(4)).toString();
+  return Math.abs(v) >= 1000 ? Math.round(v).toLocaleString() : Number(v.toPrecision(4)).toString();
 }
 
 /** USD with enough digits to show sub-cent LLM costs ($0.00004), never "$0.0000" for a real cost. */
