@@ -24,3 +24,11 @@ export function decodePageToken(token: string | undefined): number {
 
 const invalidToken = (token: string) =>
   MlflowError.invalidParameter(`Invalid page token '${token}': it must be a next_page_token returned by a previous search`);
+
+/**
+ * A page from rows fetched with `limit + 1` at `offset`: the extra row only tells that another page
+ * exists, so the last page never carries a token.
+ */
+export function pageOf<T>(rows: T[], limit: number, offset: number): { items: T[]; nextPageToken?: string } {
+  return rows.length > limit ? { items: rows.slice(0, limit), nextPageToken: encodePageToken(offset + limit) } : { items: rows };
+}

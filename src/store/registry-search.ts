@@ -4,7 +4,7 @@ import { MlflowError } from '../server/errors.js';
 import type { SearchModelVersionsResponse, SearchRegisteredModelsResponse, SearchRequest } from '../server/schemas/registry.js';
 import { type Comparison, assertOp, invalidComparison, numericCondition, parseFilter, parseOrderBy, stringCondition } from '../server/search/index.js';
 import type { Dialect, Store } from './db.js';
-import { decodePageToken, encodePageToken } from './page-token.js';
+import { decodePageToken, pageOf } from './page-token.js';
 import { DELETED_STAGE, modelsToWire, versionsToWire } from './registry.js';
 
 // search_registered_models and search_model_versions over the SQL store, with MLflow's filter
@@ -87,8 +87,8 @@ export async function searchRegisteredModels(store: Store, req: SearchRequest): 
   const columns = { name: 'rm.name', timestamp: 'rm.last_updated_timestamp', last_updated_timestamp: 'rm.last_updated_timestamp', creation_timestamp: 'rm.creation_timestamp' };
   for (const o of orderColumns(req.order_by, columns, 'registered models')) q = q.orderBy(sortKey(store.dialect, o.column), o.dir);
   const rows = await q.orderBy(sortKey(store.dialect, 'rm.name'), 'asc').limit(limit + 1).offset(offset).execute();
-  const registered_models = await modelsToWire(store.db, rows.slice(0, limit));
-  return rows.length > limit ? { registered_models, next_page_token: encodePageToken(offset + limit) } : { registered_models };
+  const page = pageOf(rows, limit, offset);
+  return { registered_models: await modelsToWire(store.db, page.items), next_page_token: page.nextPageToken };
 }
 
 export async function searchModelVersions(store: Store, req: SearchRequest): Promise<SearchModelVersionsResponse> {
@@ -123,6 +123,6 @@ export async function searchModelVersions(store: Store, req: SearchRequest): Pro
   };
   for (const o of orderColumns(req.order_by, columns, 'model versions')) q = q.orderBy(sortKey(store.dialect, o.column), o.dir);
   const rows = await q.orderBy(sortKey(store.dialect, 'mv.name'), 'asc').orderBy('mv.version', 'desc').limit(limit + 1).offset(offset).execute();
-  const model_versions = await versionsToWire(store.db, rows.slice(0, limit));
-  return rows.length > limit ? { model_versions, next_page_token: encodePageToken(offset + limit) } : { model_versions };
+  const page = pageOf(rows, limit, offset);
+  return { model_versions: await versionsToWire(store.db, page.items), next_page_token: page.nextPageToken };
 }

@@ -5,7 +5,7 @@ import { assertOp, type Comparison, type CompareOp, invalidComparison, numericCo
 import { getDatasets } from './datasets.js';
 import type { Dialect, Store } from './db.js';
 import { parseExperimentId } from './experiments.js';
-import { decodePageToken, encodePageToken } from './page-token.js';
+import { decodePageToken, pageOf } from './page-token.js';
 
 const STRING_OPS: CompareOp[] = ['=', '!=', 'LIKE', 'ILIKE'];
 const NUMERIC_OPS: CompareOp[] = ['=', '!=', '<', '<=', '>', '>='];
@@ -38,8 +38,8 @@ export async function searchEvaluationDatasets(store: Store, req: SearchEvaluati
   for (const c of conditions) q = q.where(c);
   for (const [expr, dir] of orders) q = q.orderBy(expr, dir);
   const rows = await q.orderBy('d.dataset_id', 'desc').limit(req.max_results + 1).offset(offset).execute();
-  const datasets = await getDatasets(db, rows.slice(0, req.max_results).map((r) => r.dataset_id));
-  return rows.length > req.max_results ? { datasets, nextPageToken: encodePageToken(offset + req.max_results) } : { datasets };
+  const page = pageOf(rows, req.max_results, offset);
+  return { datasets: await getDatasets(db, page.items.map((r) => r.dataset_id)), nextPageToken: page.nextPageToken };
 }
 
 function datasetCondition(dialect: Dialect, c: Comparison): RawBuilder<SqlBool> {

@@ -12,7 +12,7 @@ import {
   stringCondition,
 } from '../server/search/index.js';
 import type { Dialect, Store } from './db.js';
-import { decodePageToken, encodePageToken } from './page-token.js';
+import { decodePageToken, pageOf } from './page-token.js';
 
 export interface SearchExperimentsRequest {
   filter?: string;
@@ -62,8 +62,8 @@ export async function searchExperiments(store: Store, req: SearchExperimentsRequ
   for (const c of conditions) q = q.where(c);
   for (const [expr, dir] of orders) q = q.orderBy(expr, dir);
   const rows = await q.limit(req.maxResults + 1).offset(offset).execute();
-  const experimentIds = rows.slice(0, req.maxResults).map((r) => Number(r.experiment_id));
-  return rows.length > req.maxResults ? { experimentIds, nextPageToken: encodePageToken(offset + req.maxResults) } : { experimentIds };
+  const page = pageOf(rows, req.maxResults, offset);
+  return { experimentIds: page.items.map((r) => Number(r.experiment_id)), nextPageToken: page.nextPageToken };
 }
 
 function experimentCondition(dialect: Dialect, c: Comparison): RawBuilder<SqlBool> {

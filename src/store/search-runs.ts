@@ -12,7 +12,7 @@ import {
   stringCondition,
 } from '../server/search/index.js';
 import type { Dialect, Store } from './db.js';
-import { decodePageToken, encodePageToken } from './page-token.js';
+import { decodePageToken, pageOf } from './page-token.js';
 
 export interface SearchRunsRequest {
   experimentIds: string[];
@@ -87,8 +87,8 @@ export async function searchRuns(store: Store, req: SearchRunsRequest): Promise<
   }
   for (const [expr, dir] of [...orders.flatMap((o) => o.items), ...DEFAULT_ORDER]) q = q.orderBy(expr, dir);
   const rows = await q.limit(req.maxResults + 1).offset(offset).execute();
-  const runIds = rows.slice(0, req.maxResults).map((r) => r.run_uuid);
-  return rows.length > req.maxResults ? { runIds, nextPageToken: encodePageToken(offset + req.maxResults) } : { runIds };
+  const page = pageOf(rows, req.maxResults, offset);
+  return { runIds: page.items.map((r) => r.run_uuid), nextPageToken: page.nextPageToken };
 }
 
 function entityOf(prefix: string, what: string): Entity {

@@ -11,7 +11,7 @@ import {
   stringCondition,
 } from '../server/search/index.js';
 import type { Dialect, Store } from './db.js';
-import { decodePageToken, encodePageToken } from './page-token.js';
+import { decodePageToken, pageOf } from './page-token.js';
 import { spanFilterCondition } from './spans.js';
 import type { TraceInfoRow } from './traces.js';
 
@@ -60,8 +60,8 @@ export async function searchTraces(store: Store, p: SearchTracesParams): Promise
   for (const cond of conditions) q = q.where(cond);
   for (const o of orderTerms(p.orderBy ?? [])) q = q.orderBy(o);
   const rows = await q.limit(p.maxResults + 1).offset(offset).execute();
-  if (rows.length <= p.maxResults) return { rows };
-  return { rows: rows.slice(0, p.maxResults), nextPageToken: encodePageToken(offset + p.maxResults) };
+  const page = pageOf(rows, p.maxResults, offset);
+  return { rows: page.items, nextPageToken: page.nextPageToken };
 }
 
 export function compileComparison(dialect: Dialect, c: Comparison): Cond {
