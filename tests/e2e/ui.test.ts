@@ -63,6 +63,7 @@ describe('web UI in Chromium against a seeded server', () => {
     await page.getByRole('button', { name: /Compare 2/ }).click();
     await page.getByTestId('chart-loss').locator('.recharts-line').first().waitFor();
     expect(await page.getByTestId('chart-loss').locator('.recharts-line').count()).toBe(2);
+    expect(await page.getByTestId('parallel').locator('polyline').count()).toBe(2);
     await shot('compare-runs');
   });
 

@@ -4,6 +4,7 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { api } from '../../api/mlflow';
 import { ErrorBanner, Loading } from '../../components/common/Status';
 import { MetricChart } from '../../components/runs/MetricChart';
+import { ParallelCoordinates } from '../../components/runs/ParallelCoordinates';
 
 /** Selected runs side by side: every metric over steps or wall time, and params with differences highlighted. */
 export function CompareRunsPage() {
@@ -51,6 +52,8 @@ export function CompareRunsPage() {
               <MetricChart key={k} title={k} xAxis={xAxis} series={(histories.data?.[k] ?? []).map((s) => ({ name: s.name, points: s.points ?? [] }))} />
             ))}
           </div>
+          <h2>Params and metrics</h2>
+          <ParallelCoordinates runs={loaded} params={paramKeys} metrics={metricKeys} />
           <h2>Parameters</h2>
           <table className="grid">
             <thead>
