@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { lstat, mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { Readable } from 'node:stream';
@@ -41,8 +40,7 @@ export async function writeArtifact(root: string, target: string, body: AsyncIte
     }
     await fh.sync();
     await fh.close();
-    await mkdir(dirname(target), { recursive: true }).catch((e) => Promise.reject(clientFsError(e, relative(root, target))));
-    await rename(tmp, target).catch((e) => Promise.reject(clientFsError(e, relative(root, target))));
+    await moveIntoPlace(tmp, target).catch((e) => Promise.reject(clientFsError(e, relative(root, target))));
     return size;
   } catch (err) {
     await fh.close().catch(() => {});
@@ -51,11 +49,37 @@ export async function writeArtifact(root: string, target: string, body: AsyncIte
   }
 }
 
-/** The file's size and a byte stream, or undefined when there is no regular file there. */
+/**
+ * Creates the target's folders and renames the finished upload into place. A concurrent DELETE of
+ * a parent folder can remove what mkdir just made (ENOENT on mkdir or rename): make them again.
+ */
+async function moveIntoPlace(tmp: string, target: string) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await mkdir(dirname(target), { recursive: true });
+      await rename(tmp, target);
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt === 5) throw err;
+    }
+  }
+}
+
+/**
+ * The file's size and a byte stream, or undefined when there is no regular file there. Size and
+ * bytes come from one open handle: a path-based stat then open could pair the size of one file
+ * with the bytes of another (or of none) when an upload or delete lands in between, and the
+ * client would see a response cut short.
+ */
 export async function openArtifact(abs: string): Promise<{ size: number; stream: ReadableStream } | undefined> {
-  const st = await stat(abs).catch(() => undefined);
-  if (!st?.isFile()) return undefined;
-  return { size: st.size, stream: Readable.toWeb(createReadStream(abs)) as ReadableStream };
+  const fh = await open(abs, 'r').catch(() => undefined);
+  if (!fh) return undefined;
+  const st = await fh.stat().catch(() => undefined);
+  if (!st?.isFile()) {
+    await fh.close();
+    return undefined;
+  }
+  return { size: st.size, stream: Readable.toWeb(fh.createReadStream()) as ReadableStream };
 }
 
 /**

@@ -172,6 +172,30 @@ for (const dialect of DIALECTS) {
       expect((await s.api('GET', `${PROXY}/${dir}/slow.txt`)).text).toBe('first half,second half');
     });
 
+    test('racing uploads, downloads and folder deletes: every upload lands, every download is whole or 404', async () => {
+      const dir = unique();
+      const versions = Array.from({ length: 4 }, (_, i) => String(i).repeat(200 + i * 150));
+      const problems: string[] = [];
+      const ops = Array.from({ length: 600 }, (_, i) => async () => {
+        const path = `${dir}/sub${i % 3}/f.txt`;
+        const kind = i % 4;
+        if (kind === 0) {
+          const r = await put(path, versions[i % versions.length]);
+          if (r.status !== 200) problems.push(`PUT ${r.status} ${r.text}`);
+        } else if (kind === 1) {
+          const r = await s.api('DELETE', `${PROXY}/${dir}`);
+          if (r.status !== 200) problems.push(`DELETE ${r.status} ${r.text}`);
+        } else {
+          const r = await s.api('GET', `${PROXY}/${path}`).catch((e: Error) => ({ status: -1, text: String(e) }));
+          if (r.status === 404) return;
+          if (r.status !== 200 || !versions.includes(r.text)) problems.push(`GET ${r.status} ${r.text.length} bytes`);
+        }
+      });
+      let next = 0;
+      await Promise.all(Array.from({ length: 12 }, async () => { while (next < ops.length) await ops[next++](); }));
+      expect(problems).toEqual([]);
+    });
+
     test.for([
       'a/..%2f..%2f..%2fescape.txt',
       '%2e%2e%2fescape.txt',

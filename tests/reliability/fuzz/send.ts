@@ -14,7 +14,7 @@ const rawPath = (p: string) => p.replace(/[^\x21-\x7e]/gu, (ch) => encodeURIComp
 
 /** Sends one case over a keep-alive socket exactly as written (no URL normalisation) and reads the whole answer. */
 export function send(agent: http.Agent, base: URL, c: FuzzCase, timeoutMs = 20_000): Promise<FuzzResult> {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const body = c.body === undefined ? undefined : typeof c.body === 'string' ? Buffer.from(c.body, 'utf8') : Buffer.from(c.body);
     const t0 = performance.now();
     // Header values go out as their raw UTF-8 bytes (node refuses non-latin1 strings).
@@ -24,7 +24,7 @@ export function send(agent: http.Agent, base: URL, c: FuzzCase, timeoutMs = 20_0
       const chunks: Buffer[] = [];
       res.on('data', (d: Buffer) => chunks.push(d));
       res.on('end', () => resolve({ c, status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - t0, headers: res.headers }));
-      res.on('error', reject);
+      res.on('error', (err) => resolve({ c, status: -1, text: `response cut off after ${res.statusCode}: ${err}`, ms: performance.now() - t0, headers: res.headers }));
     });
     req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms: ${c.label}`)));
     req.on('error', (err) => resolve({ c, status: -1, text: String(err), ms: performance.now() - t0, headers: {} }));
