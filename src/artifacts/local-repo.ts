@@ -50,8 +50,9 @@ export async function writeArtifact(root: string, target: string, body: AsyncIte
 }
 
 /**
- * Creates the target's folders and renames the finished upload into place. A concurrent DELETE of
- * a parent folder can remove what mkdir just made (ENOENT on mkdir or rename): make them again.
+ * Creates the target's folders and renames the finished upload into place. A concurrent DELETE
+ * can move a parent folder away while this runs, which surfaces as ENOENT, or as EEXIST/ENOTDIR
+ * from mkdir's own existence check: try again. A real file/folder clash fails every attempt.
  */
 async function moveIntoPlace(tmp: string, target: string) {
   for (let attempt = 1; ; attempt++) {
@@ -60,7 +61,8 @@ async function moveIntoPlace(tmp: string, target: string) {
       await rename(tmp, target);
       return;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt === 5) throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      if (attempt === 10 || !(code === 'ENOENT' || code === 'EEXIST' || code === 'ENOTDIR')) throw err;
     }
   }
 }
@@ -113,11 +115,22 @@ export async function listFolder(root: string, abs: string, prefix: string): Pro
   return files;
 }
 
-/** Removes a file or a whole folder; a missing path is already deleted. */
-export async function deleteArtifact(abs: string): Promise<void> {
-  // ENOTDIR: a parent is a file, so nothing can exist at that path either. maxRetries covers
-  // ENOTEMPTY when a concurrent upload lands in the folder being removed.
-  await rm(abs, { recursive: true, force: true, maxRetries: 3 }).catch((err: NodeJS.ErrnoException) => {
-    if (err.code !== 'ENOTDIR') throw err;
-  });
+/**
+ * Removes a file or a whole folder; a missing path is already deleted. The path is first renamed
+ * into the upload folder (atomic), then removed from there: a recursive rm in place races with
+ * uploads landing in the folder (ENOTEMPTY), while after the rename an upload simply re-creates
+ * the folder, as if it had arrived after the delete.
+ */
+export async function deleteArtifact(root: string, abs: string): Promise<void> {
+  const trash = join(root, UPLOAD_TMP_DIR, `deleted-${randomBytes(12).toString('hex')}`);
+  await mkdir(dirname(trash), { recursive: true });
+  try {
+    await rename(abs, trash);
+  } catch (err) {
+    // ENOENT: nothing there. ENOTDIR: a parent is a file, so nothing can exist at that path either.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return;
+    throw err;
+  }
+  await rm(trash, { recursive: true, force: true });
 }

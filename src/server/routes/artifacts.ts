@@ -74,7 +74,7 @@ export function artifactRoutes(deps: AppDeps) {
     })
     .delete('/artifacts/:path{.+}', async (c) => {
       const { abs } = await safeArtifactPath(root, c.req.param('path'));
-      await deleteArtifact(abs);
+      await deleteArtifact(root, abs);
       return c.json({});
     })
     // Local storage has no multipart upload. The Python client (MLFLOW_ENABLE_PROXY_MULTIPART_UPLOAD)
