@@ -25,7 +25,7 @@ const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000;
 const CLIENTS = 4;
 
 if (process.argv[2] === '--serve') {
-  const server = await startServer(loadConfig({ port: 0, backendStoreUri: `sqlite:///${process.argv[3]}`, artifactsDestination: join(process.argv[3], '..', 'artifacts'), serveUi: false }, {}));
+  const server = await startServer(loadConfig({ port: 0, backendStoreUri: `sqlite:///${process.argv[3]}`, artifactsDestination: join(process.argv[3], '..', 'artifacts'), serveUi: false }, tuningEnv()));
   process.send!({ port: server.port });
   let cpuAtStart = process.cpuUsage();
   process.on('message', async (m) => {
@@ -40,6 +40,11 @@ if (process.argv[2] === '--serve') {
   });
 } else {
   await main();
+}
+
+/** Only the tuning knobs pass from the environment to the benchmarked server (e.g. GLASSBOX_OTLP_DECODE_THREADS=0 to compare). */
+function tuningEnv() {
+  return Object.fromEntries(['GLASSBOX_OTLP_DECODE_THREADS', 'GLASSBOX_MAX_CONCURRENT_REQUESTS'].filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]]));
 }
 
 function agentSpans(traces: number): ReadableSpan[] {
@@ -72,15 +77,17 @@ function agentSpans(traces: number): ReadableSpan[] {
   return exporter.getFinishedSpans();
 }
 
-/** One encoded 100-span request plus the byte offsets of every trace id in it, to make new traces cheaply. */
+/** One encoded 100-span request plus the byte offsets of each of its trace ids, to make new traces cheaply. */
 function template() {
   const spans = agentSpans(20);
   const bytes = Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!);
-  const offsets: number[] = [];
-  for (const id of new Set(spans.map((s) => s.spanContext().traceId))) {
+  const traceIds = [...new Set(spans.map((s) => s.spanContext().traceId))];
+  const offsets = traceIds.map((id) => {
     const needle = Buffer.from(id, 'hex');
-    for (let at = bytes.indexOf(needle); at >= 0; at = bytes.indexOf(needle, at + 1)) offsets.push(at);
-  }
+    const at: number[] = [];
+    for (let i = bytes.indexOf(needle); i >= 0; i = bytes.indexOf(needle, i + 1)) at.push(i);
+    return at;
+  });
   // Span start/end times (fixed64 ns, little-endian), so each request can move its traces forward in time.
   const timeOffsets: number[] = [];
   for (const ns of new Set(spans.flatMap((s) => [s.startTime, s.endTime].map(([sec, nano]) => BigInt(sec) * 1_000_000_000n + BigInt(nano))))) {
@@ -97,7 +104,7 @@ function template() {
     end: s.endTime[0] * 1000 + Math.floor(s.endTime[1] / 1e6),
     attributes: JSON.stringify(s.attributes),
   }));
-  return { bytes, offsets, timeOffsets, tracesPerRequest: offsets.length ? new Set(spans.map((s) => s.spanContext().traceId)).size : 0, rows, spansPerRequest: spans.length, attrBytes: rows.reduce((n, r) => n + r.attributes.length, 0) / rows.length };
+  return { bytes, traceIds, offsets, timeOffsets, tracesPerRequest: traceIds.length, rows, spansPerRequest: spans.length, attrBytes: rows.reduce((n, r) => n + r.attributes.length, 0) / rows.length };
 }
 
 function post(agent: http.Agent, port: number, body: Buffer): Promise<number> {
@@ -117,22 +124,24 @@ async function main() {
   const t = template();
   console.log(`workload: ${t.spansPerRequest} spans/request, 5 spans/trace, ~${Math.round(t.attrBytes)} B of attributes per span, ${t.bytes.length} B per request, ${CLIENTS} clients`);
 
-  const child = fork(fileURLToPath(import.meta.url), ['--serve', dbFile], { execArgv: ['--import', 'tsx'] });
+  const child = fork(fileURLToPath(import.meta.url), ['--serve', dbFile], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [])] });
   const { port } = await new Promise<{ port: number }>((ok) => child.once('message', (m) => ok(m as { port: number })));
   const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
-  // Real trace ids are random, so each request gets a random first word on all its trace ids
-  // (the naive baseline below does the same, so both pay for random index inserts).
-  // Each request's traces also start 10 ms after the previous request's, as real traffic does (trace
-  // search orders by start time; identical times would make every search sort all matches).
-  const words: number[] = [];
+  // Real trace ids are random, so every trace of every request gets its own random first word (the
+  // baselines below do the same, so all pay for random index inserts). Each request's traces also
+  // start 10 ms after the previous request's, as real traffic does (trace search orders by start
+  // time; identical times would make every search sort all matches).
+  const storedIds: string[] = [];
   let bodies = 0;
   const nextBody = () => {
     const b = Buffer.from(t.bytes);
-    const word = randomBytes(4).readUInt32BE(0);
-    for (const at of t.offsets) b.writeUInt32BE(word, at);
+    t.offsets.forEach((at, k) => {
+      const word = randomBytes(4).readUInt32BE(0);
+      for (const i of at) b.writeUInt32BE(word, i);
+      if (storedIds.length < 10_000) storedIds.push(`tr-${word.toString(16).padStart(8, '0')}${t.traceIds[k].slice(8)}`);
+    });
     const shift = BigInt(++bodies) * 10_000_000n;
     for (const at of t.timeOffsets) b.writeBigUInt64LE(b.readBigUInt64LE(at) + shift, at);
-    if (words.length < 10_000) words.push(word);
     return b;
   };
   // A 10,000-span trace, sent as 100 requests of 100 spans (read back whole at the end), then a warm-up.
@@ -166,8 +175,7 @@ async function main() {
     }),
   );
   // Reads through the HTTP API, one at a time, against what was stored.
-  const templateTraceIds = [...new Set(t.rows.map((r) => r.traceId))];
-  const smallTraceIds = Array.from({ length: 300 }, (_, i) => `tr-${words[(i * 7919) % words.length].toString(16).padStart(8, '0')}${templateTraceIds[i % templateTraceIds.length].slice(8)}`);
+  const smallTraceIds = Array.from({ length: 300 }, (_, i) => storedIds[(i * 7919) % storedIds.length]);
   const getSmall = await timeRequests(smallTraceIds.map((id) => () => httpJson(agent, port, 'GET', `/api/3.0/mlflow/traces/get?trace_id=${id}`, undefined, (b) => (b as { trace: { spans: unknown[] } }).trace.spans.length === 5)));
   const filters = ['', "trace.status = 'OK'", "span.type = 'TOOL'", "metadata.`mlflow.trace.session` = '\"s-7\"'", "tags.`mlflow.artifactLocation` LIKE '%ffff%'"];
   const searches: { filter: string; n: number; p50: number; p95: number }[] = [];
@@ -186,9 +194,8 @@ async function main() {
 
   agent.destroy();
 
-  const cpu0 = process.cpuUsage();
-  const baseline = naiveBaseline(join(dir, 'naive.db'), t.rows);
-  const baseCpu = process.cpuUsage(cpu0);
+  const baseline = naiveBaseline(join(dir, 'naive.db'), t.rows, false);
+  const tuned = naiveBaseline(join(dir, 'tuned.db'), t.rows, true);
   const store = createStore(`sqlite:///${dbFile}`);
   const traceCount = Number((store.sqlite!.prepare('SELECT COUNT(*) AS n FROM trace_info').get() as { n: number }).n);
   const t0 = performance.now();
@@ -202,8 +209,9 @@ async function main() {
 
   const fmt = (n: number) => Math.round(n).toLocaleString('en');
   console.log(`glassbox OTLP ingest : ${fmt(rate)} spans/s (${spans} spans in ${seconds.toFixed(1)} s, ${failures} failed requests; server CPU ${((cpuSeconds / spans) * 1e5).toFixed(2)} ms per 100 spans)`);
-  console.log(`naive SQLite inserts : ${fmt(baseline.rate)} rows/s (same run, same disk; CPU ${((((baseCpu.user + baseCpu.system) / 1e3) / baseline.rows) * 100).toFixed(2)} ms per 100 rows)`);
-  console.log(`ratio                : ${(rate / baseline.rate).toFixed(2)}x   target: >= 25,000 spans/s and > baseline (load average now ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores)`);
+  console.log(`naive SQLite inserts : ${fmt(baseline.rate)} rows/s (better-sqlite3 defaults, one transaction per 100 rows; same run, same disk; CPU ${baseline.cpuPer100.toFixed(2)} ms per 100 rows)`);
+  console.log(`tuned bulk inserts   : ${fmt(tuned.rate)} rows/s (same rows in WAL with synchronous NORMAL: no HTTP, no decoding, no trace headers; CPU ${tuned.cpuPer100.toFixed(2)} ms per 100 rows)`);
+  console.log(`ratio                : ${(rate / baseline.rate).toFixed(2)}x naive, ${(rate / tuned.rate).toFixed(2)}x tuned   target: >= 25,000 spans/s and > naive (load average now ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores)`);
   console.log(`server peak RSS      : ${Math.round(rssMb)} MB after the timed run, ${Math.round(maxRssMb)} MB after the 100,000-span trace; server busy ${((cpuSeconds / seconds) * 100).toFixed(0)}% of a core, bench client ${(((clientCpu.user + clientCpu.system) / 1e6 / seconds) * 100).toFixed(0)}%`);
   console.log(`getTraceSpans        : ${got.length} spans in ${getMs.toFixed(0)} ms (10,000-span trace, ~700 B attributes per span)   target < 300 ms`);
   console.log(`GET traces/get       : 5-span trace p50 ${getSmall.p50.toFixed(1)} ms, p95 ${getSmall.p95.toFixed(1)} ms over ${getSmall.n} gets   target p95 < 20 ms`);
@@ -263,29 +271,42 @@ function bigTraceRequests(n: number, perRequest = 100, light = false): { traceId
 }
 
 /**
- * Naive design, same rows as the ingested requests (same ids with a random first word, names, times,
- * attributes as JSON): one row per span, indexes on trace id and (experiment, start time), one
- * transaction per 100 spans, cached prepared statement, WAL + synchronous NORMAL.
+ * The baselines, on the same rows as the ingested requests (same ids with a random first word per
+ * trace, names, times moving forward per request, attributes as JSON): one row per span, indexes on
+ * trace id and (experiment, start time), one transaction per 100 spans, a cached prepared statement.
+ * Naive keeps better-sqlite3's defaults (rollback journal, synchronous FULL), which is what the
+ * issue's figure of 18,000–20,000 rows/s on this kind of machine measures; tuned adds WAL and
+ * synchronous NORMAL, as Glassbox's own store uses, and is printed for reference.
  */
-function naiveBaseline(file: string, template: { traceId: string; spanId: string; parentSpanId: string | null; name: string; start: number; end: number; attributes: string }[]): { rate: number; rows: number } {
+function naiveBaseline(file: string, template: { traceId: string; spanId: string; parentSpanId: string | null; name: string; start: number; end: number; attributes: string }[], tuned: boolean): { rate: number; cpuPer100: number } {
   const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  if (tuned) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+  }
   db.exec(`CREATE TABLE spans (trace_id TEXT NOT NULL, span_id TEXT NOT NULL, parent_span_id TEXT, experiment_id INTEGER NOT NULL, name TEXT NOT NULL,
     start_time INTEGER NOT NULL, end_time INTEGER, attributes TEXT NOT NULL);
     CREATE INDEX spans_trace ON spans (trace_id); CREATE INDEX spans_exp_start ON spans (experiment_id, start_time);`);
   const insert = db.prepare('INSERT INTO spans VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  let batches = 0;
   const batch = db.transaction(() => {
-    const word = randomBytes(4).toString('hex');
-    for (const r of template) insert.run(`tr-${word}${r.traceId.slice(8)}`, r.spanId, r.parentSpanId, 0, r.name, r.start, r.end, r.attributes);
+    const words = new Map<string, string>();
+    const shift = ++batches * 10;
+    for (const r of template) {
+      let word = words.get(r.traceId);
+      if (!word) words.set(r.traceId, (word = randomBytes(4).toString('hex')));
+      insert.run(`tr-${word}${r.traceId.slice(8)}`, r.spanId, r.parentSpanId, 0, r.name, r.start + shift, r.end + shift, r.attributes);
+    }
   });
   let rows = 0;
+  const cpu0 = process.cpuUsage();
   const start = performance.now();
   while (performance.now() - start < Math.min(DURATION_MS, 5000)) {
     batch();
     rows += template.length;
   }
   const rate = rows / ((performance.now() - start) / 1000);
+  const cpu = process.cpuUsage(cpu0);
   db.close();
-  return { rate, rows };
+  return { rate, cpuPer100: ((cpu.user + cpu.system) / 1e3 / rows) * 100 };
 }

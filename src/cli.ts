@@ -30,6 +30,7 @@ program
   .option('--retention-max-age-days <days>', 'delete traces older than this [GLASSBOX_RETENTION_MAX_AGE_DAYS]')
   .option('--retention-max-traces <n>', 'keep at most this many traces per experiment [GLASSBOX_RETENTION_MAX_TRACES]')
   .option('--retention-interval-seconds <s>', 'retention sweep interval, 0 = off [GLASSBOX_RETENTION_INTERVAL_SECONDS, default 3600]')
+  .option('--otlp-decode-threads <n>', 'threads decoding large OTLP requests, 0 = main thread [GLASSBOX_OTLP_DECODE_THREADS, default CPU cores - 1, at most 4]')
   .helpOption('--help', 'show help')
   .action(async (opts) => {
     const config = loadConfig({
@@ -50,6 +51,7 @@ program
       retentionMaxAgeDays: opts.retentionMaxAgeDays,
       retentionMaxTraces: opts.retentionMaxTraces,
       retentionIntervalSeconds: opts.retentionIntervalSeconds,
+      otlpDecodeThreads: opts.otlpDecodeThreads,
     });
     // Loaded here so that `glassbox users|prompts|…` start without pulling in the whole server.
     const { startServer } = await import('./main.js');

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 const flag = z.union([z.boolean(), z.string().transform((v) => v === 'true' || v === '1')]);
@@ -50,6 +51,16 @@ export const Config = z.object({
   retentionMaxTraces: z.coerce.number().int().positive().optional(),
   /** GLASSBOX_RETENTION_INTERVAL_SECONDS: how often the retention sweep runs; 0 turns the background sweep off. */
   retentionIntervalSeconds: z.coerce.number().min(0).default(3600),
+  /**
+   * GLASSBOX_OTLP_DECODE_THREADS: worker threads that decode large OTLP requests while the main thread
+   * writes; 0 decodes on the main thread. Default: one fewer than the CPU cores, at most 4.
+   */
+  otlpDecodeThreads: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(64)
+    .default(() => Math.max(0, Math.min(4, availableParallelism() - 1))),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -73,6 +84,7 @@ const ENV_KEYS: Record<keyof Config, string> = {
   retentionMaxAgeDays: 'GLASSBOX_RETENTION_MAX_AGE_DAYS',
   retentionMaxTraces: 'GLASSBOX_RETENTION_MAX_TRACES',
   retentionIntervalSeconds: 'GLASSBOX_RETENTION_INTERVAL_SECONDS',
+  otlpDecodeThreads: 'GLASSBOX_OTLP_DECODE_THREADS',
 };
 
 /** explicit ?? env ?? default, validated with messages that name the variable. */

@@ -8,6 +8,7 @@ import { failInterruptedJobs } from './store/evaluations.js';
 import { migrateToLatest } from './store/migrate.js';
 import { ensureAdmin } from './server/auth/bootstrap.js';
 import { createServerMetrics } from './server/metrics/server-metrics.js';
+import { DecodePool } from './server/otlp/decode-pool.js';
 import { startRetentionSweeper } from './store/retention.js';
 
 export interface RunningServer {
@@ -26,7 +27,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   // PostgreSQL another replica may be running them, so they are left alone there.
   if (store.dialect === 'sqlite') await failInterruptedJobs(store.db);
   const metrics = createServerMetrics(store, config);
-  const app = createApp({ store, metrics, config: { ...config, artifactsDestination: resolve(config.artifactsDestination) } });
+  const decodePool = new DecodePool(config.otlpDecodeThreads);
+  const app = createApp({ store, metrics, decodePool, config: { ...config, artifactsDestination: resolve(config.artifactsDestination) } });
   const sweeper =
     config.retentionIntervalSeconds > 0
       ? startRetentionSweeper({
@@ -52,6 +54,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
         server.close(() => ok());
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
+      await decodePool.close();
       await store.close();
     },
   };

@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import { MlflowError } from '../server/errors.js';
 import type { NormalizedSpan } from '../server/otlp/normalize.js';
 import type { Db } from './db.js';
-import { byTrace, planTrace, spanPayloadJson, type IngestJob, type IngestResult, type KeyValueWrite, type TraceInfoRow } from './ingest.js';
+import { byTrace, planTrace, type IngestJob, type IngestResult, type KeyValueWrite, type TraceInfoRow } from './ingest.js';
+import { spanPayloadJson } from './span-json.js';
 import { MAX_PENDING_SPANS } from './ingest-sqlite.js';
 
 /** Rows per multi-row INSERT: 11 columns × 5,000 stays under PostgreSQL's 65,535 bind parameters. */

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import { MlflowError } from '../server/errors.js';
 import type { NormalizedSpan } from '../server/otlp/normalize.js';
-import { byTrace, planTrace, spanPayloadJson, type IngestJob, type IngestResult, type KeyValueWrite, type TraceInfoRow } from './ingest.js';
+import { byTrace, planTrace, type IngestJob, type IngestResult, type KeyValueWrite, type TraceInfoRow } from './ingest.js';
+import { spanPayloadJson } from './span-json.js';
 
 /** Spans allowed to wait for the next commit before new requests get 503 + Retry-After. */
 export const MAX_PENDING_SPANS = 200_000;

@@ -77,13 +77,6 @@ export function byTrace(spans: NormalizedSpan[]): Map<string, NormalizedSpan[]> 
   return m;
 }
 
-/** The stored payload of one span (everything not in the narrow row), as JSON text. */
-export function spanPayloadJson(s: NormalizedSpan): string {
-  const payload: Record<string, unknown> = { trace_id: s.traceId, span_id: s.spanId, kind: s.kind, status_message: s.statusMessage, attributes: s.attributes, events: s.events, links: s.links };
-  if (s.derivedIo) payload.derived_io = 1;
-  return JSON.stringify(payload);
-}
-
 /** Pure: the new header row and tag writes for one trace, from the existing row (if any) and the new spans. */
 export function planTrace(existing: TraceInfoRow | undefined, agg: TraceAggregate, ctx: { experimentId: number; now: number }): TracePlan {
   const spans = agg.inserted;

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { context, SpanStatusCode, trace, type Attributes, type Context } from '@opentelemetry/api';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { FIXTURES_DIR } from '../helpers/replay.js';
 
-export const FIXTURES = '/work/shared/fixtures/otlp';
+export const FIXTURES = join(FIXTURES_DIR, 'otlp');
 export const fixture = (name: string) => readFileSync(`${FIXTURES}/${name}`);
 
 export interface SpanSpec {

@@ -3,10 +3,11 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BatchGetTracesResponse, GetTraceResponse, SearchTracesV3Response, TraceInfoResponse } from '../../src/server/schemas/traces.js';
 import { DIALECTS } from '../helpers/dialects.js';
+import { FIXTURES_DIR } from '../helpers/replay.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { expectError, makeExperiment, ok, startTrace, traceInfo, V3 } from './trace-builders.js';
 
-const FIXTURES = '/work/shared/fixtures';
+const FIXTURES = FIXTURES_DIR.replace(/\/$/, '');
 const OPENINFERENCE_JSON = readFileSync(`${FIXTURES}/otlp/otlp-openinference.json`, 'utf8');
 const FIXTURE_HEX = '0af7651916cd43dd8448eb211c80319c';
 /** The Python client's own traces.json upload (python-client-3.11.jsonl seq 40). */

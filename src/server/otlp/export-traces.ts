@@ -2,10 +2,10 @@ import { MlflowError } from '../errors.js';
 import type { Store } from '../../store/db.js';
 import { ingestSpans } from '../../store/ingest.js';
 import { experimentIdForName, requireActiveExperiment } from '../../store/ingest-experiments.js';
-import { decodeJsonRequest } from './decode-json.js';
-import { decodeProtobufRequest } from './decode-protobuf.js';
-import { normalizeRequest, type NormalizedGroup, type NormalizedSpan } from './normalize.js';
-import { OtlpDecodeError, type Attributes } from './otlp-types.js';
+import type { DecodePool } from './decode-pool.js';
+import type { NormalizedGroup, NormalizedSpan } from './normalize.js';
+import type { Attributes } from './otlp-types.js';
+import { OtlpRequestError, prepareRequest, type OtlpEncoding } from './prepare.js';
 
 export interface ExportOutcome {
   accepted: number;
@@ -14,20 +14,17 @@ export interface ExportOutcome {
 }
 
 /**
- * OTLP Export: decode → normalise → pick each resource's experiment → store. Resolves after the
- * spans are committed. Invalid spans are counted in `rejected` (partial success), never thrown.
+ * OTLP Export: prepare (decode and normalise, on a decode thread when a pool is given) → pick each
+ * resource's experiment → store. Resolves after the spans are committed. Invalid spans are counted in `rejected` (partial success), never thrown.
  */
-export async function exportTraces(store: Store, body: Buffer, encoding: 'protobuf' | 'json', experimentHeader: string | undefined): Promise<ExportOutcome> {
-  let request;
+export async function exportTraces(store: Store, body: Buffer, encoding: OtlpEncoding, experimentHeader: string | undefined, pool?: DecodePool): Promise<ExportOutcome> {
+  let normalized;
   try {
-    request = encoding === 'protobuf' ? decodeProtobufRequest(body) : decodeJsonRequest(body.toString('utf8'));
+    normalized = await (pool ? pool.prepare(body, encoding) : prepareRequest(body, encoding));
   } catch (err) {
-    if (err instanceof OtlpDecodeError) throw new MlflowError('BAD_REQUEST', `Invalid OpenTelemetry ${encoding === 'protobuf' ? 'protobuf' : 'JSON'} request: ${err.message}`);
+    if (err instanceof OtlpRequestError) throw new MlflowError('BAD_REQUEST', err.message);
     throw err;
   }
-  // As on MLflow's receiver: a body that decodes to no resourceSpans at all is not a trace export.
-  if (request.resourceSpans.length === 0) throw new MlflowError('BAD_REQUEST', 'Invalid OpenTelemetry request: it contains no resourceSpans');
-  const normalized = normalizeRequest(request);
   const byExperiment = new Map<number, NormalizedSpan[]>();
   for (const group of normalized.groups) {
     if (group.spans.length === 0) continue;
@@ -45,11 +42,11 @@ export async function exportTraces(store: Store, body: Buffer, encoding: 'protob
 /** Header x-mlflow-experiment-id, else resource mlflow.experimentId, else service.name's experiment, else Default ("0"). */
 async function experimentFor(store: Store, header: string | undefined, group: NormalizedGroup): Promise<number> {
   const explicit = header?.trim() || stringAttr(group.resource, 'mlflow.experimentId');
-  if (explicit) return requireActiveExperiment(store.db, explicit);
+  if (explicit) return requireActiveExperiment(store, explicit);
   const service = stringAttr(group.resource, 'service.name');
   // The SDKs default service.name to "unknown_service[:process]": that names no application.
-  if (service && !service.startsWith('unknown_service')) return experimentIdForName(store.db, service);
-  return requireActiveExperiment(store.db, '0');
+  if (service && !service.startsWith('unknown_service')) return experimentIdForName(store, service);
+  return requireActiveExperiment(store, '0');
 }
 
 function stringAttr(attrs: Attributes, key: string): string | undefined {

@@ -42,6 +42,8 @@ export interface NormalizedSpan {
    * (halving its bytes); `withDerivedInputsOutputs` adds them back when spans are read.
    */
   derivedIo: { inputs: boolean; outputs: boolean } | null;
+  /** The stored payload, once `prepareRequest` has built it (attributes, events and links then left empty). */
+  payloadJson?: string;
 }
 
 export interface NormalizedGroup {

@@ -15,7 +15,7 @@ export function otlpRoutes(deps: AppDeps) {
     const encoding = otlpEncoding(c.req.header('content-type'));
     const raw = await readRawBody(c.req.raw, maxBytes, limitText);
     const body = await decompress(raw, c.req.header('content-encoding'), maxBytes, limitText);
-    const out = await exportTraces(deps.store, body, encoding, c.req.header('x-mlflow-experiment-id'));
+    const out = await exportTraces(deps.store, body, encoding, c.req.header('x-mlflow-experiment-id'), deps.decodePool);
     deps.metrics?.inc('glassbox_spans_ingested_total', out.accepted);
     deps.metrics?.inc('glassbox_spans_rejected_total', out.rejected);
     if (encoding === 'json') return c.json(jsonExportResponse(out.rejected, out.errorMessage));
