@@ -6,6 +6,7 @@ import * as registry from './2026_11_26_0004_registry.js';
 import * as evaluations from './2026_11_26_0005_evaluations.js';
 import * as auth from './2026_11_26_0006_auth.js';
 import * as datasetsScorers from './2026_11_26_0007_datasets_scorers.js';
+import * as traceKeys from './2026_11_26_0008_trace_keys.js';
 
 /** The static, ordered list of migrations (names sort in application order). */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_26_0005_evaluations': evaluations,
   '2026_11_26_0006_auth': auth,
   '2026_11_26_0007_datasets_scorers': datasetsScorers,
+  '2026_11_26_0008_trace_keys': traceKeys,
 };

@@ -24,24 +24,27 @@ function clientFsError(err: unknown, what: string): unknown {
 /**
  * Streams `body` to `<root>/<rel>` through a temp file in the root's upload folder, then renames it
  * into place, so readers see either the previous file or the complete new one, never a partial
- * upload. More than `maxBytes` aborts with 413 and leaves nothing behind.
+ * upload. More than `maxBytes` aborts with 413 and leaves nothing behind. With `keepBytes` the
+ * content is also returned, for callers that parse it: reading the file back could race a delete.
  */
-export async function writeArtifact(root: string, target: string, body: AsyncIterable<Uint8Array> | null, maxBytes: number) {
+export async function writeArtifact(root: string, target: string, body: AsyncIterable<Uint8Array> | null, maxBytes: number, keepBytes = false): Promise<{ size: number; bytes?: Buffer }> {
   const tmpDir = join(root, UPLOAD_TMP_DIR);
   await mkdir(tmpDir, { recursive: true });
   const tmp = join(tmpDir, randomBytes(12).toString('hex'));
   const fh = await open(tmp, 'wx');
   let size = 0;
+  const kept: Uint8Array[] = [];
   try {
     for await (const chunk of body ?? []) {
       size += chunk.byteLength;
       if (size > maxBytes) throw MlflowError.tooLarge(`Artifact exceeds the upload limit of ${maxBytes} bytes`);
       await fh.write(chunk);
+      if (keepBytes) kept.push(chunk);
     }
     await fh.sync();
     await fh.close();
     await moveIntoPlace(tmp, target).catch((e) => Promise.reject(clientFsError(e, relative(root, target))));
-    return size;
+    return { size, bytes: keepBytes ? Buffer.concat(kept) : undefined };
   } catch (err) {
     await fh.close().catch(() => {});
     await rm(tmp, { force: true });

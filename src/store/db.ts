@@ -43,7 +43,7 @@ export function createStore(uri: string): Store {
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = OFF');
     sqlite.pragma('temp_store = MEMORY');
-    sqlite.pragma('cache_size = -65536');
+    sqlite.pragma('cache_size = -32768');
     sqlite.pragma('wal_autocheckpoint = 20000');
     // RLIKE filters compile to REGEXP, which SQLite leaves to the application to define.
     registerSqliteRegexp(sqlite);

@@ -57,10 +57,10 @@ async function write(trx: Db, job: IngestJob): Promise<IngestResult> {
   const insertedKeys = new Set<string>();
   for (let i = 0; i < job.spans.length; i += CHUNK) {
     const rows = job.spans.slice(i, i + CHUNK).map((s) => ({
-      trace_id: s.traceId, span_id: s.spanId, parent_span_id: s.parentSpanId, name: s.name, span_type: s.spanType, status: s.status,
+      trace_key: existing.get(s.traceId)!.trace_key, trace_id: s.traceId, span_id: s.spanId, parent_span_id: s.parentSpanId, name: s.name, span_type: s.spanType, status: s.status,
       start_time_ms: s.startMs, end_time_ms: s.endMs, start_time_ns: s.startNs, end_time_ns: s.endNs, payload_id: Number(payload_id),
     }));
-    const got = await trx.insertInto('spans').values(rows).onConflict((oc) => oc.columns(['trace_id', 'span_id']).doNothing()).returning(['trace_id', 'span_id']).execute();
+    const got = await trx.insertInto('spans').values(rows).onConflict((oc) => oc.columns(['trace_key', 'span_id']).doNothing()).returning(['trace_id', 'span_id']).execute();
     for (const r of got) insertedKeys.add(r.trace_id + r.span_id);
   }
   if (insertedKeys.size === 0) await trx.deleteFrom('span_payloads').where('payload_id', '=', payload_id).execute();
@@ -77,7 +77,7 @@ async function write(trx: Db, job: IngestJob): Promise<IngestResult> {
     inserted += fresh.length;
     const prev = created.has(traceId) ? undefined : existing.get(traceId);
     const plan = planTrace(prev, { traceId, inserted: fresh, sizes: fresh.map((s) => sizeOf.get(s)!) }, { experimentId: job.experimentId, now });
-    const { trace_id: _id, ...values } = plan.info;
+    const { trace_id: _id, trace_key: _key, ...values } = plan.info as TraceInfoRow;
     await trx.updateTable('trace_info').set(values).where('trace_id', '=', traceId).execute();
     for (const w of plan.writes) writes.push({ ...w, traceId });
   }

@@ -1,12 +1,12 @@
 import type Database from 'better-sqlite3';
 import { MlflowError } from '../server/errors.js';
 import type { NormalizedSpan } from '../server/otlp/normalize.js';
-import { byTrace, planTrace, type IngestJob, type IngestResult, type KeyValueWrite, type TraceInfoRow } from './ingest.js';
+import { byTrace, planTrace, type IngestJob, type IngestResult, type KeyValueWrite, type TraceHeader, type TraceInfoRow } from './ingest.js';
 import { spanPayloadJson } from './span-json.js';
 
 /** Spans allowed to wait for the next commit before new requests get 503 + Retry-After. */
 export const MAX_PENDING_SPANS = 200_000;
-/** Rows per multi-row statement (11 columns × 200 stays far below SQLite's 32,766 variables). */
+/** Rows per multi-row statement (22 columns × 200 stays far below SQLite's 32,766 variables). */
 const ROWS = 200;
 
 interface Pending {
@@ -25,7 +25,7 @@ export function sqliteWriter(db: Database.Database): SqliteIngestWriter {
 }
 
 const INFO_COLUMNS = ['trace_id', 'experiment_id', 'request_time', 'execution_duration', 'state', 'request_preview', 'response_preview', 'client_request_id', 'num_spans', 'input_tokens', 'output_tokens', 'total_tokens', 'cost', 'root_span_id', 'info_finalized', 'spans_in_store', 'created_at', 'cost_json', 'session_json', 'user_json', 'size_stats', 'size_bytes'] as const;
-const SPAN_COLUMNS = 'trace_id, span_id, parent_span_id, name, span_type, status, start_time_ms, end_time_ms, start_time_ns, end_time_ns, payload_id';
+const SPAN_COLUMNS = 'trace_key, trace_id, span_id, parent_span_id, name, span_type, status, start_time_ms, end_time_ms, start_time_ns, end_time_ns, payload_id';
 
 /**
  * Group commit over raw better-sqlite3: requests that finish decoding in the same event-loop turn
@@ -93,49 +93,59 @@ export class SqliteIngestWriter {
     return this.stmt(`${prefix} VALUES ${new Array(n).fill(one).join(', ')}${suffix}`);
   }
 
-  /** Writes one job inside the caller's transaction. */
+  /**
+   * Writes one job inside the caller's transaction. New traces get their header first, so that
+   * their spans can point at its trace_key; spans of known traces are inserted OR IGNORE (a re-sent
+   * span is skipped) and their header is recomputed from what was actually inserted.
+   */
   private write(job: IngestJob): IngestResult {
     const parts = job.spans.map(spanPayloadJson);
-    const payloadId = Number(this.stmt('INSERT INTO span_payloads (payload) VALUES (?)').run(`[${parts.join(',')}]`).lastInsertRowid);
-    const inserted = this.insertSpans(job.spans, payloadId);
-    if (inserted.size === 0) {
-      this.stmt('DELETE FROM span_payloads WHERE payload_id = ?').run(payloadId);
-      return { inserted: 0, duplicates: job.spans.length };
-    }
     const sizeOf = new Map<NormalizedSpan, number>();
     job.spans.forEach((s, i) => sizeOf.set(s, Buffer.byteLength(parts[i])));
+    const payloadId = Number(this.stmt('INSERT INTO span_payloads (payload) VALUES (?)').run(`[${parts.join(',')}]`).lastInsertRowid);
     const ctx = { experimentId: job.experimentId, now: Date.now() };
     const groups = byTrace(job.spans);
-    const existing = this.selectIn<TraceInfoRow>('SELECT * FROM trace_info WHERE trace_id IN', [...groups.keys()]);
-    const infoById = new Map(existing.map((r) => [r.trace_id, r]));
-    const fresh: TraceInfoRow[] = [];
+    const existing = new Map(this.selectIn<TraceInfoRow>('SELECT * FROM trace_info WHERE trace_id IN', [...groups.keys()]).map((r) => [r.trace_id, r]));
+    const keyOf = new Map<string, number>();
+    for (const [id, row] of existing) keyOf.set(id, row.trace_key);
     const writes: (KeyValueWrite & { traceId: string })[] = [];
-    let count = 0;
+    const fresh: TraceHeader[] = [];
     for (const [traceId, spans] of groups) {
-      const mine = inserted.size === job.spans.length ? spans : spans.filter((s) => inserted.has(s));
-      if (mine.length === 0) continue;
-      count += mine.length;
-      const plan = planTrace(infoById.get(traceId), { traceId, inserted: mine, sizes: mine.map((s) => sizeOf.get(s)!) }, ctx);
-      if (plan.isNew) fresh.push(plan.info);
-      else this.updateInfo(plan.info);
+      if (existing.has(traceId)) continue;
+      const plan = planTrace(undefined, { traceId, inserted: spans, sizes: spans.map((s) => sizeOf.get(s)!) }, ctx);
+      fresh.push(plan.info);
       for (const w of plan.writes) writes.push({ ...w, traceId });
     }
     for (let i = 0; i < fresh.length; i += ROWS) {
       const chunk = fresh.slice(i, i + ROWS);
-      this.rows(`INSERT INTO trace_info (${INFO_COLUMNS.join(', ')})`, INFO_COLUMNS.length, chunk.length).run(chunk.flatMap((r) => INFO_COLUMNS.map((c) => r[c])));
+      const keys = this.rows(`INSERT INTO trace_info (${INFO_COLUMNS.join(', ')})`, INFO_COLUMNS.length, chunk.length, ' RETURNING trace_id, trace_key').all(chunk.flatMap((r) => INFO_COLUMNS.map((c) => r[c]))) as { trace_id: string; trace_key: number }[];
+      for (const k of keys) keyOf.set(k.trace_id, k.trace_key);
+    }
+    const inserted = this.insertSpans(job.spans, keyOf, payloadId);
+    if (inserted.size === 0) {
+      this.stmt('DELETE FROM span_payloads WHERE payload_id = ?').run(payloadId);
+      return { inserted: 0, duplicates: job.spans.length };
+    }
+    for (const [traceId, row] of existing) {
+      const spans = groups.get(traceId)!;
+      const mine = inserted.size === job.spans.length ? spans : spans.filter((s) => inserted.has(s));
+      if (mine.length === 0) continue;
+      const plan = planTrace(row, { traceId, inserted: mine, sizes: mine.map((s) => sizeOf.get(s)!) }, ctx);
+      this.updateInfo(plan.info);
+      for (const w of plan.writes) writes.push({ ...w, traceId });
     }
     this.writeKeyValues(writes);
-    return { inserted: count, duplicates: job.spans.length - count };
+    return { inserted: inserted.size, duplicates: job.spans.length - inserted.size };
   }
 
   /** Inserts span rows, skipping (trace, span) pairs already stored; returns the spans actually written. */
-  private insertSpans(spans: NormalizedSpan[], payloadId: number): Set<NormalizedSpan> {
+  private insertSpans(spans: NormalizedSpan[], keyOf: Map<string, number>, payloadId: number): Set<NormalizedSpan> {
     let changes = 0;
     for (let i = 0; i < spans.length; i += ROWS) {
       const chunk = spans.slice(i, i + ROWS);
       const params: unknown[] = [];
-      for (const s of chunk) params.push(s.traceId, s.spanId, s.parentSpanId, s.name, s.spanType, s.status, s.startMs, s.endMs, s.startNs, s.endNs, payloadId);
-      changes += this.rows(`INSERT OR IGNORE INTO spans (${SPAN_COLUMNS})`, 11, chunk.length).run(params).changes;
+      for (const s of chunk) params.push(keyOf.get(s.traceId), s.traceId, s.spanId, s.parentSpanId, s.name, s.spanType, s.status, s.startMs, s.endMs, s.startNs, s.endNs, payloadId);
+      changes += this.rows(`INSERT OR IGNORE INTO spans (${SPAN_COLUMNS})`, 12, chunk.length).run(params).changes;
     }
     if (changes === spans.length) return new Set(spans);
     // Some were re-sent: the rows written now are the ones pointing at this request's payload row
@@ -144,7 +154,7 @@ export class SqliteIngestWriter {
     return new Set(spans.filter((s) => keys.has(s.traceId + s.spanId)));
   }
 
-  private updateInfo(info: TraceInfoRow): void {
+  private updateInfo(info: TraceHeader): void {
     this.stmt(
       `UPDATE trace_info SET request_time = @request_time, execution_duration = @execution_duration, state = @state, request_preview = @request_preview,
          response_preview = @response_preview, num_spans = @num_spans, input_tokens = @input_tokens, output_tokens = @output_tokens, total_tokens = @total_tokens,

@@ -16,6 +16,8 @@ import type { TracesTables } from './tables/traces.js';
  */
 
 export type TraceInfoRow = Selectable<TracesTables['trace_info']>;
+/** A header as ingest plans it; `trace_key` is assigned by the database when the row is inserted. */
+export type TraceHeader = Omit<TraceInfoRow, 'trace_key'>;
 
 /** One ingest request: the spans of one experiment, possibly of many traces. */
 export interface IngestJob {
@@ -47,7 +49,7 @@ export interface TraceAggregate {
 }
 
 export interface TracePlan {
-  info: TraceInfoRow;
+  info: TraceHeader;
   isNew: boolean;
   writes: KeyValueWrite[];
 }
@@ -78,7 +80,7 @@ export function byTrace(spans: NormalizedSpan[]): Map<string, NormalizedSpan[]> 
 }
 
 /** Pure: the new header row and tag writes for one trace, from the existing row (if any) and the new spans. */
-export function planTrace(existing: TraceInfoRow | undefined, agg: TraceAggregate, ctx: { experimentId: number; now: number }): TracePlan {
+export function planTrace(existing: TraceHeader | undefined, agg: TraceAggregate, ctx: { experimentId: number; now: number }): TracePlan {
   const spans = agg.inserted;
   let minStart = Infinity;
   let maxEnd = -Infinity;
@@ -113,7 +115,7 @@ export function planTrace(existing: TraceInfoRow | undefined, agg: TraceAggregat
   const finalized = existing?.info_finalized === 1;
   const firstSpans = isNew || existing.spans_in_store !== 1;
   const add = (a: number | null | undefined, b: number | null) => (b === null ? (a ?? null) : (a ?? 0) + b);
-  const base: TraceInfoRow = existing ?? {
+  const base: TraceHeader = existing ?? {
     trace_id: agg.traceId,
     experiment_id: ctx.experimentId,
     request_time: minStart,
@@ -137,7 +139,7 @@ export function planTrace(existing: TraceInfoRow | undefined, agg: TraceAggregat
     size_stats: null,
     size_bytes: null,
   };
-  const info: TraceInfoRow = {
+  const info: TraceHeader = {
     ...base,
     num_spans: base.num_spans + spans.length,
     spans_in_store: 1,

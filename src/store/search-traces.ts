@@ -100,7 +100,7 @@ function attributeCondition(dialect: Dialect, c: Comparison): Cond {
   if (key === 'prompt') return promptCondition(dialect, c);
   if (key === 'text') {
     assertOp(c, ['LIKE', 'ILIKE'], 'text');
-    return spanFilterCondition(dialect, { key: 'content', op: c.op, value: c.value }, 'ti.trace_id');
+    return spanFilterCondition(dialect, { key: 'content', op: c.op, value: c.value }, 'ti');
   }
   throw invalidComparison(
     c,
@@ -166,7 +166,7 @@ function spanCondition(dialect: Dialect, c: Comparison): Cond {
     throw invalidComparison(c, `unknown span key '${c.key}'; use span.name, span.type, span.status, span.content or span.attributes.<key>`);
   }
   assertOp(c, key === 'content' ? ['LIKE', 'ILIKE'] : STRING_OPS, `span.${key}`);
-  return spanFilterCondition(dialect, { key, op: c.op, value: c.value }, 'ti.trace_id');
+  return spanFilterCondition(dialect, { key, op: c.op, value: c.value }, 'ti');
 }
 
 /**

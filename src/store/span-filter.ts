@@ -13,16 +13,16 @@ export interface SpanComparison {
 /**
  * Trace-search condition for `span.*` filters: true when SOME span of the trace matches.
  * name/type/status use the narrow, indexed span rows; attributes and content unnest the trace's
- * payload rows (slower, but search without these filters never touches payloads). `traceIdColumn`
- * is the outer query's trace id column.
+ * payload rows (slower, but search without these filters never touches payloads). `traceTable` is
+ * the outer query's trace_info alias; spans are reached through its trace_key.
  */
-export function spanFilterCondition(dialect: Dialect, cmp: SpanComparison, traceIdColumn = 'trace_info.trace_id'): RawBuilder<SqlBool> {
-  const outer = sql.ref(traceIdColumn);
+export function spanFilterCondition(dialect: Dialect, cmp: SpanComparison, traceTable = 'trace_info'): RawBuilder<SqlBool> {
+  const outer: OuterTrace = { id: sql.ref(`${traceTable}.trace_id`), key: sql.ref(`${traceTable}.trace_key`) };
   const op = cmp.op.trim().toUpperCase().replace(/\s+/g, ' ');
   if (cmp.key === 'name' || cmp.key === 'type' || cmp.key === 'status') {
     const column = sql.ref(`s.${cmp.key === 'type' ? 'span_type' : cmp.key}`);
     const value = cmp.key === 'status' ? statusValue(cmp.value) : cmp.value;
-    return sql<SqlBool>`EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = ${outer} AND ${compare(dialect, column, op, value)})`;
+    return sql<SqlBool>`EXISTS (SELECT 1 FROM spans s WHERE s.trace_key = ${outer.key} AND ${compare(dialect, column, op, value)})`;
   }
   if (cmp.key === 'content') {
     if (op !== 'LIKE' && op !== 'ILIKE') throw MlflowError.invalidParameter(`span.content supports LIKE and ILIKE, not '${cmp.op}'`);
@@ -41,14 +41,20 @@ export function spanFilterCondition(dialect: Dialect, cmp: SpanComparison, trace
  * EXISTS over this trace's entries in the payload rows its spans point at (a payload row holds every
  * span of one ingest request, so entries are filtered by trace id). `test` gets the entry's JSON.
  */
-function payloadExists(dialect: Dialect, outer: ReturnType<typeof sql.ref>, test: (entry: RawBuilder<unknown>) => RawBuilder<SqlBool>): RawBuilder<SqlBool> {
-  const ids = sql`(SELECT s.payload_id FROM spans s WHERE s.trace_id = ${outer})`;
+function payloadExists(dialect: Dialect, outer: OuterTrace, test: (entry: RawBuilder<unknown>) => RawBuilder<SqlBool>): RawBuilder<SqlBool> {
+  const ids = sql`(SELECT s.payload_id FROM spans s WHERE s.trace_key = ${outer.key})`;
   if (dialect === 'postgres') {
     const j = sql`j.value`;
-    return sql<SqlBool>`EXISTS (SELECT 1 FROM span_payloads p CROSS JOIN LATERAL jsonb_array_elements(p.payload::jsonb) AS j(value) WHERE p.payload_id IN ${ids} AND (j.value ->> 'trace_id') = ${outer} AND ${test(j)})`;
+    return sql<SqlBool>`EXISTS (SELECT 1 FROM span_payloads p CROSS JOIN LATERAL jsonb_array_elements(p.payload::jsonb) AS j(value) WHERE p.payload_id IN ${ids} AND (j.value ->> 'trace_id') = ${outer.id} AND ${test(j)})`;
   }
   const j = sql`j.value`;
-  return sql<SqlBool>`EXISTS (SELECT 1 FROM span_payloads p, json_each(p.payload) j WHERE p.payload_id IN ${ids} AND json_extract(j.value, '$.trace_id') = ${outer} AND ${test(j)})`;
+  return sql<SqlBool>`EXISTS (SELECT 1 FROM span_payloads p, json_each(p.payload) j WHERE p.payload_id IN ${ids} AND json_extract(j.value, '$.trace_id') = ${outer.id} AND ${test(j)})`;
+}
+
+/** The outer query's trace: its id (payload entries carry it) and its key (span rows point at it). */
+interface OuterTrace {
+  id: ReturnType<typeof sql.ref>;
+  key: ReturnType<typeof sql.ref>;
 }
 
 /** Accepts OK / STATUS_CODE_OK (either case) for span.status. */

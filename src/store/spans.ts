@@ -39,19 +39,25 @@ interface StoredPayload {
   derived_io?: 1;
 }
 
-const SPAN_COLUMNS = 'trace_id, span_id, parent_span_id, name, span_type, status, start_time_ms, end_time_ms, start_time_ns, end_time_ns, payload_id';
+/** Span rows point at their trace's integer key (migration 0008), found through trace_info. */
+const KEY_OF_TRACE = 'SELECT trace_key FROM trace_info WHERE trace_id = ?';
+const SPAN_COLUMNS = 'trace_key, trace_id, span_id, parent_span_id, name, span_type, status, start_time_ms, end_time_ms, start_time_ns, end_time_ns, payload_id';
 
 /** Every span of a trace in start order (exact ns; ties keep insertion order) (empty when none is stored). Reads the trace's payload rows only. */
 export async function getTraceSpans(store: Store, traceId: string): Promise<SpanRecord[]> {
   let rows: SpanRow[];
   let payloads: { payload_id: number; payload: string }[] = [];
   if (store.sqlite) {
-    rows = store.sqlite.prepare(`SELECT ${SPAN_COLUMNS} FROM spans WHERE trace_id = ? ORDER BY rowid`).all(traceId) as SpanRow[];
+    rows = store.sqlite.prepare(`SELECT ${SPAN_COLUMNS} FROM spans WHERE trace_key = (${KEY_OF_TRACE}) ORDER BY rowid`).all(traceId) as SpanRow[];
     const ids = [...new Set(rows.map((r) => r.payload_id))];
     const get = store.sqlite.prepare('SELECT payload_id, payload FROM span_payloads WHERE payload_id = ?');
     for (const id of ids) payloads.push(get.get(id) as { payload_id: number; payload: string });
   } else {
-    rows = await store.db.selectFrom('spans').selectAll().where('trace_id', '=', traceId).execute();
+    rows = await store.db
+      .selectFrom('spans')
+      .selectAll()
+      .where('trace_key', '=', (eb) => eb.selectFrom('trace_info').select('trace_key').where('trace_id', '=', traceId))
+      .execute();
     const ids = [...new Set(rows.map((r) => Number(r.payload_id)))];
     if (ids.length) payloads = await store.db.selectFrom('span_payloads').select(['payload_id', 'payload']).where('payload_id', 'in', ids).execute();
   }
@@ -91,7 +97,7 @@ export async function getTraceSpans(store: Store, traceId: string): Promise<Span
 
 /** Spans stored for a trace, from the narrow rows only (no payload read). */
 export async function countTraceSpans(store: Store, traceId: string): Promise<number> {
-  const r = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM spans WHERE trace_id = ${traceId}`.execute(store.db);
+  const r = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM spans WHERE trace_key = (SELECT trace_key FROM trace_info WHERE trace_id = ${traceId})`.execute(store.db);
   return Number(r.rows[0]?.n ?? 0);
 }
 

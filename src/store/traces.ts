@@ -248,8 +248,10 @@ export async function deleteTraces(
  * its spans does (src/store/spans.ts offers no delete, so this follows migration 0003's layout).
  */
 async function deleteSpans(db: Db, traceIds: string[]): Promise<void> {
-  const payloadIds = (await db.selectFrom('spans').select('payload_id').distinct().where('trace_id', 'in', traceIds).execute()).map((r) => Number(r.payload_id));
-  await db.deleteFrom('spans').where('trace_id', 'in', traceIds).execute();
+  const keys = (await db.selectFrom('trace_info').select('trace_key').where('trace_id', 'in', traceIds).execute()).map((r) => Number(r.trace_key));
+  if (keys.length === 0) return;
+  const payloadIds = (await db.selectFrom('spans').select('payload_id').distinct().where('trace_key', 'in', keys).execute()).map((r) => Number(r.payload_id));
+  await db.deleteFrom('spans').where('trace_key', 'in', keys).execute();
   for (let i = 0; i < payloadIds.length; i += 500) {
     const chunk = payloadIds.slice(i, i + 500);
     const kept = new Set((await db.selectFrom('spans').select('payload_id').distinct().where('payload_id', 'in', chunk).execute()).map((r) => Number(r.payload_id)));

@@ -69,7 +69,7 @@ test('an OTLP flood gets 200 or 503/429 with Retry-After, memory stays bounded, 
   await server.stop();
 
   const db = new Database(dbFile, { readonly: true });
-  const count = db.prepare('SELECT num_spans, (SELECT COUNT(*) FROM spans s WHERE s.trace_id = t.trace_id) AS stored FROM trace_info t WHERE trace_id = ?');
+  const count = db.prepare('SELECT num_spans, (SELECT COUNT(*) FROM spans s WHERE s.trace_key = t.trace_key) AS stored FROM trace_info t WHERE trace_id = ?');
   const missing = acked.filter((id) => {
     const row = count.get(id) as { num_spans: number; stored: number } | undefined;
     return !row || row.stored !== tpl.spansPerTrace || row.num_spans !== tpl.spansPerTrace;
@@ -104,7 +104,7 @@ test('when the span queue is full, refused requests get 503 + Retry-After and le
       expect(JSON.parse(r.text)).toMatchObject({ error_code: 'TEMPORARILY_UNAVAILABLE' });
     }
     const db = s.store.sqlite!;
-    const spans = db.prepare('SELECT COUNT(*) AS n FROM spans WHERE trace_id = ?');
+    const spans = db.prepare('SELECT COUNT(*) AS n FROM spans WHERE trace_key = (SELECT trace_key FROM trace_info WHERE trace_id = ?)');
     const info = db.prepare('SELECT num_spans FROM trace_info WHERE trace_id = ?');
     for (const { traceIds } of accepted) for (const id of traceIds) expect([(spans.get(id) as { n: number }).n, (info.get(id) as { num_spans: number }).num_spans]).toEqual([5, 5]);
     for (const { traceIds } of refused) for (const id of traceIds) expect([(spans.get(id) as { n: number }).n, info.get(id)]).toEqual([0, undefined]);

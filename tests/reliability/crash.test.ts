@@ -87,7 +87,7 @@ test('every acknowledged span, metric and artifact survives kill -9, and no trac
   const db = new Database(dbFile);
   expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
   const mismatched = db
-    .prepare(`SELECT t.trace_id, t.num_spans, (SELECT COUNT(*) FROM spans s WHERE s.trace_id = t.trace_id) AS stored FROM trace_info t WHERE t.num_spans <> (SELECT COUNT(*) FROM spans s WHERE s.trace_id = t.trace_id)`)
+    .prepare(`SELECT t.trace_id, t.num_spans, (SELECT COUNT(*) FROM spans s WHERE s.trace_key = t.trace_key) AS stored FROM trace_info t WHERE t.num_spans <> (SELECT COUNT(*) FROM spans s WHERE s.trace_key = t.trace_key)`)
     .all();
   expect(mismatched, 'trace headers whose span count disagrees with the stored spans').toEqual([]);
   const stored = new Map((db.prepare('SELECT trace_id, num_spans FROM trace_info WHERE experiment_id = ?').all(Number(exp)) as { trace_id: string; num_spans: number }[]).map((r) => [r.trace_id, r.num_spans]));

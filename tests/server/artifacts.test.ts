@@ -172,16 +172,20 @@ for (const dialect of DIALECTS) {
       expect((await s.api('GET', `${PROXY}/${dir}/slow.txt`)).text).toBe('first half,second half');
     });
 
-    test('racing uploads, downloads and folder deletes: every upload lands, every download is whole or 404', async () => {
+    test('racing uploads (traces.json too), downloads and folder deletes: every upload lands, every download is whole or 404', async () => {
       const dir = unique();
       const versions = Array.from({ length: 4 }, (_, i) => String(i).repeat(200 + i * 150));
       const problems: string[] = [];
       const ops = Array.from({ length: 600 }, (_, i) => async () => {
         const path = `${dir}/sub${i % 3}/f.txt`;
-        const kind = i % 4;
+        const kind = i % 5;
         if (kind === 0) {
           const r = await put(path, versions[i % versions.length]);
           if (r.status !== 200) problems.push(`PUT ${r.status} ${r.text}`);
+        } else if (kind === 4) {
+          // traces.json is parsed after it is stored: that must not depend on the file still being there.
+          const r = await put(`${dir}/traces/tr-${'0'.repeat(32)}/artifacts/traces.json`, '{"spans": []}');
+          if (r.status !== 200) problems.push(`PUT traces.json ${r.status} ${r.text}`);
         } else if (kind === 1) {
           const r = await s.api('DELETE', `${PROXY}/${dir}`);
           if (r.status !== 200) problems.push(`DELETE ${r.status} ${r.text}`);

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { type Context, Hono } from 'hono';
 import { attachmentDisposition, guessSafeContentType } from '../../artifacts/content-type.js';
 import { deleteArtifact, listFolder, openArtifact, writeArtifact } from '../../artifacts/local-repo.js';
@@ -54,9 +53,9 @@ export function artifactRoutes(deps: AppDeps) {
       const { abs, segments } = await safeArtifactPath(root, c.req.param('path'));
       const declared = Number(c.req.header('content-length') ?? 0);
       if (declared > maxBytes) throw MlflowError.tooLarge(`Artifact of ${declared} bytes exceeds the upload limit of ${deps.config.maxArtifactMb} MB`);
-      await writeArtifact(root, abs, c.req.raw.body, maxBytes);
       const traceId = traceIdOfTracesJson(segments);
-      if (traceId) await onTraceArtifactUploaded(deps, traceId, await readFile(abs));
+      const { bytes } = await writeArtifact(root, abs, c.req.raw.body, maxBytes, traceId !== undefined);
+      if (traceId) await onTraceArtifactUploaded(deps, traceId, bytes!);
       return c.json({});
     })
     .get('/artifacts/:path{.+}', async (c) => {

@@ -3,6 +3,8 @@ import type { Generated } from 'kysely';
 /** Tables of migrations 0002 (trace headers, tags, metadata, assessments) and 0003 (spans). */
 export interface TracesTables {
   trace_info: {
+    /** Time-ordered integer key (migration 0008): what span rows point at. */
+    trace_key: Generated<number>;
     trace_id: string;
     experiment_id: number;
     request_time: number;
@@ -46,8 +48,9 @@ export interface TracesTables {
     create_time: number;
     last_update_time: number;
   };
-  /** Narrow span rows (migration 0003); payloads live in span_payloads. */
+  /** Narrow span rows (migrations 0003, 0008); payloads live in span_payloads. */
   spans: {
+    trace_key: number;
     trace_id: string;
     span_id: string;
     parent_span_id: string | null;
