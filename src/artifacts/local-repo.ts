@@ -43,7 +43,7 @@ export async function writeArtifact(root: string, target: string, body: AsyncIte
     }
     await fh.sync();
     await fh.close();
-    await moveIntoPlace(tmp, target).catch((e) => Promise.reject(clientFsError(e, relative(root, target))));
+    await withTopFolderLock(root, target, () => moveIntoPlace(tmp, target)).catch((e) => Promise.reject(clientFsError(e, relative(root, target))));
     return { size, bytes: keepBytes ? Buffer.concat(kept) : undefined };
   } catch (err) {
     await fh.close().catch(() => {});
@@ -52,10 +52,31 @@ export async function writeArtifact(root: string, target: string, body: AsyncIte
   }
 }
 
+const folderLocks = new Map<string, Promise<unknown>>();
+
 /**
- * Creates the target's folders and renames the finished upload into place. A concurrent DELETE
- * can move a parent folder away while this runs, which surfaces as ENOENT, or as EEXIST/ENOTDIR
- * from mkdir's own existence check: try again. A real file/folder clash fails every attempt.
+ * Runs `fn` after every earlier call for the same top-level folder (an experiment's artifacts) has
+ * settled. Uploads' final mkdir + rename and deletes' rename take it, so within one server a delete
+ * never moves a folder away between an upload's mkdir and its rename.
+ */
+async function withTopFolderLock<T>(root: string, abs: string, fn: () => Promise<T>): Promise<T> {
+  const key = relative(root, abs).split(sep)[0];
+  const prev = folderLocks.get(key) ?? Promise.resolve();
+  const run = prev.then(fn, fn);
+  const settled = run.catch(() => {});
+  folderLocks.set(key, settled);
+  try {
+    return await run;
+  } finally {
+    if (folderLocks.get(key) === settled) folderLocks.delete(key);
+  }
+}
+
+/**
+ * Creates the target's folders and renames the finished upload into place. Another server over
+ * the same folder can still move a parent away while this runs (the lock above is per process),
+ * which surfaces as ENOENT, or as EEXIST/ENOTDIR from mkdir's own existence check: try again. A
+ * real file/folder clash fails every attempt.
  */
 async function moveIntoPlace(tmp: string, target: string) {
   for (let attempt = 1; ; attempt++) {
@@ -128,7 +149,7 @@ export async function deleteArtifact(root: string, abs: string): Promise<void> {
   const trash = join(root, UPLOAD_TMP_DIR, `deleted-${randomBytes(12).toString('hex')}`);
   await mkdir(dirname(trash), { recursive: true });
   try {
-    await rename(abs, trash);
+    await withTopFolderLock(root, abs, () => rename(abs, trash));
   } catch (err) {
     // ENOENT: nothing there. ENOTDIR: a parent is a file, so nothing can exist at that path either.
     const code = (err as NodeJS.ErrnoException).code;
