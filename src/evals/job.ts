@@ -4,7 +4,7 @@ import { createJudge } from './judge/judge.js';
 import { openAIJudgeClientFromSettings, resolveJudgeSettings, type JudgeClient } from './judge-client.js';
 import { needsJudge, SCORER_NAMES, scorersByName } from './scorers.js';
 import type { Db } from '../store/db.js';
-import { saveResults, updateJob, type JobRow } from '../store/evaluations.js';
+import { getJob, saveResults, updateJob, type JobRow } from '../store/evaluations.js';
 
 /** Body of POST /api/2.0/glassbox/evaluations. */
 export const StartEvaluationRequest = z.object({
@@ -33,17 +33,49 @@ export interface JobContext {
   env?: NodeJS.ProcessEnv;
 }
 
+/** Jobs running in this process, so that a cancel request reaching it stops one at once. */
+const running = new Map<string, AbortController>();
+
+/** Stops a job running in this process (true when it was running here). */
+export function abortLocalJob(jobId: string): boolean {
+  const controller = running.get(jobId);
+  controller?.abort();
+  return controller !== undefined;
+}
+
+/** How often a running job re-reads its status, to notice a cancel sent to another replica. */
+const CANCEL_POLL_MS = 1000;
+
 /**
  * Runs one REST-started job to completion, recording progress (at most every 250 ms), each
  * result row, and the final summary and run id. Never throws: failures end as status FAILED.
+ * A cancelled job (`cancelJob`) stops taking records, finishes the ones in flight, records its
+ * progress and stays CANCELLED; it logs no MLflow run, and a new job with the same request resumes it.
  *
  * @example
  * void runEvaluationJob({ db, baseUrl: 'http://127.0.0.1:5000' }, job, request);
  */
 export async function runEvaluationJob(ctx: JobContext, job: JobRow, req: StartEvaluationRequest): Promise<void> {
-  const { db } = ctx;
+  const controller = new AbortController();
+  running.set(job.job_id, controller);
   try {
-    await updateJob(db, job.job_id, { status: 'RUNNING' });
+    await runJob(ctx, job, req, controller);
+  } finally {
+    running.delete(job.job_id);
+  }
+}
+
+async function runJob(ctx: JobContext, job: JobRow, req: StartEvaluationRequest, controller: AbortController): Promise<void> {
+  const { db } = ctx;
+  const { signal } = controller;
+  let lastCancelCheck = Date.now();
+  const checkCancelled = async () => {
+    if (signal.aborted || Date.now() - lastCancelCheck < CANCEL_POLL_MS) return;
+    lastCancelCheck = Date.now();
+    if ((await getJob(db, job.job_id))?.status === 'CANCELLED') controller.abort();
+  };
+  try {
+    if (!(await updateJob(db, job.job_id, { status: 'RUNNING' }, ['PENDING']))) return; // cancelled before it started
     let judge;
     let model: string | undefined;
     if (needsJudge(req.scorers)) {
@@ -61,6 +93,7 @@ export async function runEvaluationJob(ctx: JobContext, job: JobRow, req: StartE
       sample: req.sample,
       jobId: job.job_id,
       params: model ? { judge_model: model } : {},
+      signal,
       onRows: (rows) =>
         saveResults(
           db,
@@ -71,20 +104,21 @@ export async function runEvaluationJob(ctx: JobContext, job: JobRow, req: StartE
         if (Date.now() - lastWrite < 250 && p.done < p.total) return;
         lastWrite = Date.now();
         void updateJob(db, job.job_id, { total: p.total, done: p.done, failures: p.failures, cost_usd: p.costUsd }).catch(() => undefined);
+        void checkCancelled().catch(() => undefined);
       },
     });
-    await updateJob(db, job.job_id, {
-      status: 'SUCCEEDED',
-      total: new Set(report.rows.map((r) => r.id)).size,
-      done: new Set(report.rows.map((r) => r.id)).size,
+    const judged = new Set(report.rows.map((r) => r.id)).size;
+    const outcome = {
+      done: judged,
       skipped: report.skipped,
       failures: new Set(report.rows.filter((r) => r.error).map((r) => r.id)).size,
       cost_usd: report.summary.reduce((a, s) => a + s.judgeCostUsd, 0),
       summary_json: JSON.stringify(report.summary),
-      run_id: report.runId ?? null,
       finished_at: Date.now(),
-    });
+    };
+    if (signal.aborted) await updateJob(db, job.job_id, outcome, ['CANCELLED']);
+    else await updateJob(db, job.job_id, { ...outcome, status: 'SUCCEEDED', total: judged, run_id: report.runId ?? null }, ['RUNNING']);
   } catch (err) {
-    await updateJob(db, job.job_id, { status: 'FAILED', error: (err as Error).message, finished_at: Date.now() }).catch(() => undefined);
+    await updateJob(db, job.job_id, { status: 'FAILED', error: (err as Error).message, finished_at: Date.now() }, ['RUNNING']).catch(() => undefined);
   }
 }

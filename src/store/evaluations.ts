@@ -4,7 +4,9 @@ import type { Db } from './db.js';
 import type { EvalsTables } from './tables/evals.js';
 
 export type JobRow = Selectable<EvalsTables['evaluation_jobs']>;
-export type JobStatus = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+export type JobStatus = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+/** Statuses a job can still leave; every other one is final. */
+const UNFINISHED: JobStatus[] = ['PENDING', 'RUNNING'];
 
 /** Wire shape of a job (snake_case like the rest of the API). */
 export interface EvaluationJob {
@@ -67,12 +69,24 @@ export async function listJobs(db: Db, opts: { experimentId?: string; limit: num
   return q.execute();
 }
 
+/**
+ * Updates a job; with `fromStatus`, only while it still has one of those statuses (so a job that was
+ * cancelled meanwhile is not revived or marked finished). Returns whether a row changed.
+ */
 export async function updateJob(
   db: Db,
   jobId: string,
   patch: Partial<Pick<JobRow, 'status' | 'total' | 'done' | 'failures' | 'skipped' | 'cost_usd' | 'summary_json' | 'run_id' | 'error' | 'finished_at'>>,
-): Promise<void> {
-  await db.updateTable('evaluation_jobs').set(patch).where('job_id', '=', jobId).execute();
+  fromStatus?: JobStatus[],
+): Promise<boolean> {
+  let q = db.updateTable('evaluation_jobs').set(patch).where('job_id', '=', jobId);
+  if (fromStatus) q = q.where('status', 'in', fromStatus);
+  return Number((await q.executeTakeFirst()).numUpdatedRows) > 0;
+}
+
+/** Marks a PENDING or RUNNING job CANCELLED; false when it had already finished. */
+export async function cancelJob(db: Db, jobId: string): Promise<boolean> {
+  return updateJob(db, jobId, { status: 'CANCELLED', finished_at: Date.now() }, UNFINISHED);
 }
 
 export interface JobResult {
@@ -147,7 +161,7 @@ export async function failInterruptedJobs(db: Db): Promise<number> {
   const r = await db
     .updateTable('evaluation_jobs')
     .set({ status: 'FAILED', error: 'interrupted by a server restart; start the job again to resume', finished_at: Date.now() })
-    .where('status', 'in', ['PENDING', 'RUNNING'])
+    .where('status', 'in', UNFINISHED)
     .executeTakeFirst();
   return Number(r.numUpdatedRows);
 }

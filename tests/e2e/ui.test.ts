@@ -180,4 +180,23 @@ describe('web UI in Chromium against a seeded server', () => {
     await page.getByTestId('eval-compare').locator('td', { hasText: 'latency' }).waitFor();
     await shot('evaluations-compare');
   }, 90_000);
+
+  test('a running evaluation can be re-judged and cancelled from its page', async () => {
+    judge.latencyMs = 400;
+    try {
+      await go(`/experiments/${data.experimentId}/evaluations`);
+      await page.getByLabel('Run name').fill('to-cancel');
+      await page.getByLabel('Re-judge').check();
+      await page.getByRole('button', { name: 'Start evaluation' }).click();
+      await page.locator('tbody tr .badge', { hasText: /PENDING|RUNNING/ }).first().waitFor({ timeout: 20_000 });
+      await page.locator('tbody tr').first().locator('a').first().click();
+      await page.getByRole('button', { name: 'Cancel' }).click();
+      await page.locator('h1 .badge', { hasText: 'CANCELLED' }).waitFor({ timeout: 20_000 });
+      await page.getByText('start the same evaluation again to resume it').waitFor();
+      expect(await page.getByRole('button', { name: 'Cancel' }).count()).toBe(0);
+      await shot('evaluation-cancelled');
+    } finally {
+      judge.latencyMs = 0;
+    }
+  }, 60_000);
 });

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { evaluateCommand } from '../../src/cli/evaluate.js';
 import { evaluate } from '../../src/evals/evaluate.js';
+import { StartEvaluationResponse } from '../../src/server/routes/evaluations.js';
+import { cancelJob } from '../../src/store/evaluations.js';
 import { createAnswerRelevanceJudge } from '../../src/evals/llm/answer-relevance.js';
 import { createContextRelevanceJudge } from '../../src/evals/llm/context-relevance.js';
 import { createCustomJudge } from '../../src/evals/llm/custom-judge.js';
@@ -145,6 +147,63 @@ for (const dialect of DIALECTS) {
       expect(listed.body.jobs.map((j: any) => j.job_id)).toContain(id);
       const withResults = await s.api('GET', `/api/3.0/glassbox/evaluations/${id}?include_results=true`);
       expect(withResults.body.results).toHaveLength(6);
+    });
+
+    /** Starts a slow forced groundedness job (one record at a time, 300 ms per judge call) and waits until it has judged something. */
+    const startSlowJob = async () => {
+      process.env.GLASSBOX_JUDGE_BASE_URL = fake.baseURL;
+      process.env.GLASSBOX_JUDGE_MODEL = 'fake-judge';
+      fake.latencyMs = 300;
+      const started = await s.api('POST', '/api/2.0/glassbox/evaluations', { experiment_id: experimentId, scorers: ['groundedness'], concurrency: 1, force: true });
+      expect(started.status, started.text).toBe(200);
+      const id: string = started.body.job.job_id;
+      for (let i = 0; i < 100 && fake.requests.length === 0; i++) await new Promise((ok) => setTimeout(ok, 50));
+      return id;
+    };
+    /** Judge calls stop growing once the records in flight are done (the job takes no new ones). */
+    const judgeCallsSettle = async () => {
+      let before = -1;
+      for (let i = 0; i < 40 && before !== fake.requests.length; i++) {
+        before = fake.requests.length;
+        await new Promise((ok) => setTimeout(ok, 800));
+      }
+      return fake.requests.length;
+    };
+
+    test('cancelling a running job stops it: it stays CANCELLED with partial progress, logs no run, and cannot be cancelled twice', async () => {
+      try {
+        const id = await startSlowJob();
+        const cancelled = await s.api('POST', `/ajax-api/2.0/glassbox/evaluations/${id}/cancel`, {});
+        expect(cancelled.status, cancelled.text).toBe(200);
+        expect(StartEvaluationResponse.parse(cancelled.body).job.status).toBe('CANCELLED');
+        const calls = await judgeCallsSettle();
+        await new Promise((ok) => setTimeout(ok, 500));
+        const job = (await s.api('GET', `/api/2.0/glassbox/evaluations/${id}`)).body.job;
+        expect(job, JSON.stringify(job)).toMatchObject({ status: 'CANCELLED' });
+        expect(job.progress.done).toBeLessThan(dataset.length);
+        expect(job.finished_at).toBeGreaterThan(0);
+        expect(job.run_id).toBeUndefined();
+        expect(fake.requests.length).toBe(calls);
+        const again = await s.api('POST', `/api/2.0/glassbox/evaluations/${id}/cancel`, {});
+        expect(again.status).toBe(400);
+        expect(again.body).toEqual({ error_code: 'INVALID_PARAMETER_VALUE', message: `Evaluation job ${id} has already finished (CANCELLED); only PENDING or RUNNING jobs can be cancelled` });
+        expect((await s.api('POST', '/api/2.0/glassbox/evaluations/ev-missing/cancel', {})).status).toBe(404);
+      } finally {
+        fake.latencyMs = 0;
+      }
+    });
+
+    test('a job cancelled in the database by another replica notices within a second and stops', async () => {
+      try {
+        const id = await startSlowJob();
+        expect(await cancelJob(s.store.db, id)).toBe(true);
+        await judgeCallsSettle();
+        const job = (await s.api('GET', `/api/2.0/glassbox/evaluations/${id}`)).body.job;
+        expect(job, JSON.stringify(job)).toMatchObject({ status: 'CANCELLED' });
+        expect(job.progress.done).toBeLessThan(dataset.length);
+      } finally {
+        fake.latencyMs = 0;
+      }
     });
 
     test('`glassbox evaluate agreement` compares judge feedback with human feedback of the same name', async () => {

@@ -167,6 +167,7 @@ const GLASSBOX: Row[] = [
   ['POST', '/evaluations', ['EDIT', 'experiment:body.experiment_id']],
   ['GET', '/evaluations', 'user', 'filter-evaluations'],
   ['GET', '/evaluations/:id', ['READ', 'evaluation:param.id']],
+  ['POST', '/evaluations/:id/cancel', ['EDIT', 'evaluation:param.id']],
   ['GET', '/monitoring', ['READ', 'experiment:query.experiment_id']],
   ['POST', '/experiments/summary', ['READ', 'experiment:body.experiment_ids[]']],
 ];

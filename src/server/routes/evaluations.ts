@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { runEvaluationJob, StartEvaluationRequest } from '../../evals/job.js';
-import { createJob, experimentIsActive, getJob, jobResults, jobRowToJob, listJobs } from '../../store/evaluations.js';
+import { abortLocalJob, runEvaluationJob, StartEvaluationRequest } from '../../evals/job.js';
+import { cancelJob, createJob, experimentIsActive, getJob, jobResults, jobRowToJob, listJobs } from '../../store/evaluations.js';
 import type { AppDeps } from '../deps.js';
 import { MlflowError } from '../errors.js';
 import { readJson, readQuery } from '../validate.js';
@@ -11,7 +11,7 @@ import { readJson, readQuery } from '../validate.js';
 export const EvaluationJob = z.object({
   job_id: z.string(),
   experiment_id: z.string(),
-  status: z.enum(['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED']),
+  status: z.enum(['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED']),
   request: z.record(z.string(), z.unknown()),
   progress: z.object({ total: z.number(), done: z.number(), failures: z.number(), skipped: z.number(), cost_usd: z.number() }),
   summary: z.array(z.record(z.string(), z.unknown())).optional(),
@@ -52,7 +52,7 @@ function selfUrl(c: Context): string {
 
 /**
  * Evaluation jobs (mounted at /api/{2.0,3.0}/glassbox and /ajax-api/…): start one, poll it, list
- * them. A job runs in this process and goes through the server's own REST API, exactly as
+ * them, cancel one. A job runs in this process and goes through the server's own REST API, exactly as
  * `glassbox evaluate` would from outside.
  */
 export function evaluationsRoutes(deps: AppDeps) {
@@ -79,5 +79,14 @@ export function evaluationsRoutes(deps: AppDeps) {
       if (!row) throw MlflowError.notFound(`Evaluation job with id=${c.req.param('id')} not found`);
       const withResults = q.include_results?.toLowerCase() === 'true';
       return c.json({ job: jobRowToJob(row), ...(withResults ? { results: await jobResults(db, row.job_id) } : {}) } satisfies GetEvaluationResponse);
+    })
+    .post('/evaluations/:id/cancel', async (c) => {
+      const id = c.req.param('id');
+      const row = await getJob(db, id);
+      if (!row) throw MlflowError.notFound(`Evaluation job with id=${id} not found`);
+      if (!(await cancelJob(db, id))) throw MlflowError.invalidParameter(`Evaluation job ${id} has already finished (${row.status}); only PENDING or RUNNING jobs can be cancelled`);
+      // Here at once; a job running on another replica notices within a second.
+      abortLocalJob(id);
+      return c.json({ job: jobRowToJob((await getJob(db, id))!) } satisfies StartEvaluationResponse);
     });
 }

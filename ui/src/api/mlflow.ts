@@ -84,7 +84,7 @@ export interface ScorerSummary {
 export interface EvaluationJob {
   job_id: string;
   experiment_id: string;
-  status: 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  status: 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
   request: Record<string, unknown>;
   progress: { total: number; done: number; failures: number; skipped: number; cost_usd: number };
   summary?: ScorerSummary[];
@@ -115,4 +115,8 @@ export const evaluations = {
   get: (jobId: string) => http.get<{ job: EvaluationJob; results?: EvaluationResult[] }>(`${gb}/evaluations/${encodeURIComponent(jobId)}`, { include_results: 'true' }),
   start: (body: { experiment_id: string; scorers: string[]; filter?: string; judge_model?: string; sample?: number; run_name?: string; force?: boolean }) =>
     http.post<{ job: EvaluationJob }>(`${gb}/evaluations`, body),
+  cancel: (jobId: string) => http.post<{ job: EvaluationJob }>(`${gb}/evaluations/${encodeURIComponent(jobId)}/cancel`, {}),
 };
+
+/** Badge class of a job status (the trace-state colours). */
+export const jobBadge = (status: EvaluationJob['status']) => (status === 'SUCCEEDED' ? 'OK' : status === 'FAILED' ? 'ERROR' : status === 'CANCELLED' ? 'CANCELLED' : 'RUNNING');

@@ -1,7 +1,7 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { Link, useParams } from 'react-router';
-import { evaluations, type EvaluationResult, type ScorerSummary } from '../../api/mlflow';
+import { evaluations, jobBadge, type EvaluationResult, type ScorerSummary } from '../../api/mlflow';
 import { ErrorBanner, Loading } from '../../components/common/Status';
 import { formatCost, formatDuration, formatNumber } from '../../lib/format';
 import { histogram } from '../../lib/histogram';
@@ -69,8 +69,15 @@ export function EvaluationPage() {
   const query = useQuery({
     queryKey: ['evaluation', jobId],
     queryFn: () => evaluations.get(jobId),
-    refetchInterval: (q) => (q.state.data && ['RUNNING', 'PENDING'].includes(q.state.data.job.status) ? 1000 : false),
+    // A cancelled job finishes the records it had in flight and then records its final progress.
+    refetchInterval: (q) => {
+      const job = q.state.data?.job;
+      const settling = job?.status === 'CANCELLED' && Date.now() - (job.finished_at ?? 0) < 15_000;
+      return job && (['RUNNING', 'PENDING'].includes(job.status) || settling) ? 1000 : false;
+    },
   });
+  const qc = useQueryClient();
+  const cancel = useMutation({ mutationFn: () => evaluations.cancel(jobId), onSettled: () => qc.invalidateQueries({ queryKey: ['evaluation', jobId] }) });
   if (query.isLoading) return <Loading />;
   if (query.error) return <ErrorBanner error={query.error} />;
   const { job, results = [] } = query.data!;
@@ -82,9 +89,16 @@ export function EvaluationPage() {
         <Link to={`/experiments/${job.experiment_id}/evaluations`}>← Evaluations</Link>
       </div>
       <h1>
-        Evaluation {job.job_id.slice(0, 12)} <span className={`badge ${job.status === 'SUCCEEDED' ? 'OK' : job.status === 'FAILED' ? 'ERROR' : 'RUNNING'}`}>{job.status}</span>
+        Evaluation {job.job_id.slice(0, 12)} <span className={`badge ${jobBadge(job.status)}`}>{job.status}</span>{' '}
+        {(job.status === 'RUNNING' || job.status === 'PENDING') && (
+          <button type="button" onClick={() => cancel.mutate()} disabled={cancel.isPending}>
+            Cancel
+          </button>
+        )}
       </h1>
       {job.error && <div className="error-banner">{job.error}</div>}
+      {cancel.error && <ErrorBanner error={cancel.error} />}
+      {job.status === 'CANCELLED' && <div className="muted">Cancelled: results judged so far are kept as assessments; start the same evaluation again to resume it.</div>}
       <div className="stat-row">
         <div className="stat">
           <span className="label">Progress</span>

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { evaluations, SCORERS } from '../../api/mlflow';
+import { evaluations, jobBadge, SCORERS } from '../../api/mlflow';
 import { ExperimentTabs } from '../../components/common/ExperimentTabs';
 import { EmptyState, ErrorBanner, Loading } from '../../components/common/Status';
 import { formatCost, formatTime } from '../../lib/format';
@@ -20,9 +20,10 @@ export function EvaluationsPage() {
   const [filter, setFilter] = useState('');
   const [judgeModel, setJudgeModel] = useState('');
   const [runName, setRunName] = useState('');
+  const [force, setForce] = useState(false);
   const [picked, setPicked] = useState<string[]>([]);
   const start = useMutation({
-    mutationFn: () => evaluations.start({ experiment_id: experimentId, scorers: [...scorers], filter: filter || undefined, judge_model: judgeModel || undefined, run_name: runName || undefined }),
+    mutationFn: () => evaluations.start({ experiment_id: experimentId, scorers: [...scorers], filter: filter || undefined, judge_model: judgeModel || undefined, run_name: runName || undefined, force: force || undefined }),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['evaluations', experimentId] }),
   });
   const toggle = (s: string) => setScorers((prev) => (prev.has(s) ? new Set([...prev].filter((x) => x !== s)) : new Set([...prev, s])));
@@ -55,6 +56,9 @@ export function EvaluationsPage() {
           <input className="search" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Trace filter, e.g. trace.status = 'OK'" aria-label="Evaluation filter" />
           <input value={judgeModel} onChange={(e) => setJudgeModel(e.target.value)} placeholder="Judge model (default from server env)" aria-label="Judge model" />
           <input value={runName} onChange={(e) => setRunName(e.target.value)} placeholder="Run name" aria-label="Run name" />
+          <label title="Judge again traces that already have an assessment from these scorers (replaces it)">
+            <input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} /> Re-judge
+          </label>
           <button className="primary" type="submit" disabled={start.isPending || scorers.size === 0}>
             Start evaluation
           </button>
@@ -103,7 +107,7 @@ export function EvaluationsPage() {
                     <Link to={`/evaluations/${j.job_id}`}>{j.job_id.slice(0, 12)}</Link>
                   </td>
                   <td>
-                    <span className={`badge ${j.status === 'SUCCEEDED' ? 'OK' : j.status === 'FAILED' ? 'ERROR' : 'RUNNING'}`}>{j.status}</span>
+                    <span className={`badge ${jobBadge(j.status)}`}>{j.status}</span>
                   </td>
                   <td style={{ minWidth: 160 }}>
                     <progress max={100} value={pct} /> {j.progress.done}/{j.progress.total}
