@@ -189,6 +189,16 @@ for (const dialect of DIALECTS) {
       expect((await s.api('GET', `/api/2.0/glassbox/evaluations/ev-a-${aliceExp}`, undefined, alice.headers)).status).toBe(200);
     });
 
+    test("cancelling an evaluation job needs EDIT on its experiment: another user's job is refused and left running", async () => {
+      const job = { job_id: `ev-run-${bobExp}`, experiment_id: bobExp, status: 'RUNNING', request_json: '{}', total: 0, done: 0, failures: 0, skipped: 0, cost_usd: 0, created_at: Date.now() };
+      await s.store.db.insertInto('evaluation_jobs').values(job).execute();
+      expect((await s.api('POST', `/api/2.0/glassbox/evaluations/${job.job_id}/cancel`, {}, alice.headers)).status).toBe(403);
+      expect((await s.api('GET', `/api/2.0/glassbox/evaluations/${job.job_id}`, undefined, bob.headers)).body.job.status).toBe('RUNNING');
+      const cancelled = await s.api('POST', `/api/2.0/glassbox/evaluations/${job.job_id}/cancel`, {}, bob.headers);
+      expect(cancelled.status, cancelled.text).toBe(200);
+      expect(cancelled.body.job.status).toBe('CANCELLED');
+    });
+
     test('registered-models/search hides models the caller may not read', async () => {
       const mine = uniq('model');
       await s.api('POST', `${API}/registered-models/create`, { name: mine }, alice.headers);
