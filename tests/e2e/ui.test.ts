@@ -182,7 +182,7 @@ describe('web UI in Chromium against a seeded server', () => {
   }, 90_000);
 
   test('a running evaluation can be re-judged and cancelled from its page', async () => {
-    judge.latencyMs = 400;
+    judge.latencyMs = 1500; // records run in parallel: each judge call must outlast the clicks that reach Cancel
     try {
       await go(`/experiments/${data.experimentId}/evaluations`);
       await page.getByLabel('Run name').fill('to-cancel');

@@ -149,11 +149,11 @@ for (const dialect of DIALECTS) {
       expect(withResults.body.results).toHaveLength(6);
     });
 
-    /** Starts a slow forced groundedness job (one record at a time, 300 ms per judge call) and waits until it has judged something. */
+    /** Starts a slow forced groundedness job (one record at a time, 500 ms per judge call) and waits until it has judged something. */
     const startSlowJob = async () => {
       process.env.GLASSBOX_JUDGE_BASE_URL = fake.baseURL;
       process.env.GLASSBOX_JUDGE_MODEL = 'fake-judge';
-      fake.latencyMs = 300;
+      fake.latencyMs = 500;
       const started = await s.api('POST', '/api/2.0/glassbox/evaluations', { experiment_id: experimentId, scorers: ['groundedness'], concurrency: 1, force: true });
       expect(started.status, started.text).toBe(200);
       const id: string = started.body.job.job_id;
