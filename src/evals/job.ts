@@ -36,11 +36,9 @@ export interface JobContext {
 /** Jobs running in this process, so that a cancel request reaching it stops one at once. */
 const running = new Map<string, AbortController>();
 
-/** Stops a job running in this process (true when it was running here). */
-export function abortLocalJob(jobId: string): boolean {
-  const controller = running.get(jobId);
-  controller?.abort();
-  return controller !== undefined;
+/** Stops a job if it runs in this process (elsewhere, its own status poll notices the cancel). */
+export function abortLocalJob(jobId: string): void {
+  running.get(jobId)?.abort();
 }
 
 /** How often a running job re-reads its status, to notice a cancel sent to another replica. */

@@ -31,6 +31,8 @@ export interface SpawnOptions {
   env?: Record<string, string>;
   /** How long to wait for the "listening on" line (default 30 s: tsx compiles on first start). */
   startTimeoutMs?: number;
+  /** Run the compiled CLI (dist/, what `npm start` runs) instead of the TypeScript sources through tsx. */
+  built?: boolean;
 }
 
 function procStatusMb(pid: number, field: 'VmHWM' | 'VmRSS'): number | undefined {
@@ -49,7 +51,8 @@ function procStatusMb(pid: number, field: 'VmHWM' | 'VmRSS'): number | undefined
 export async function spawnServer(opts: SpawnOptions): Promise<SpawnedServer> {
   // GLASSBOX_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server of a bench.
   const nodeArgs = process.env.GLASSBOX_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const args = [...nodeArgs, '--import', 'tsx', join(ROOT, 'src', 'cli.ts'), 'server', '--port', '0', '--host', '127.0.0.1',
+  const entry = opts.built ? [join(ROOT, 'dist', 'src', 'cli.js')] : ['--import', 'tsx', join(ROOT, 'src', 'cli.ts')];
+  const args = [...nodeArgs, ...entry, 'server', '--port', '0', '--host', '127.0.0.1',
     '--backend-store-uri', opts.storeUri, '--artifacts-destination', opts.artifactsDir, '--no-serve-ui', '--retention-interval-seconds', '0', ...(opts.args ?? [])];
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

@@ -1,9 +1,10 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { spawnServer, type SpawnedServer } from '../helpers/spawn-server.js';
 import { encodeJson, encodeProtobuf, makeSdkSpans } from '../otlp/builders.js';
 
 /**
@@ -13,38 +14,20 @@ import { encodeJson, encodeProtobuf, makeSdkSpans } from '../otlp/builders.js';
  */
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'glassbox-built-'));
-let child: ChildProcess | undefined;
-let url = '';
+let server: SpawnedServer | undefined;
 
 beforeAll(async () => {
   execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT });
-  child = spawn(process.execPath, [join(ROOT, 'dist/src/cli.js'), 'server', '--port', '0', '--backend-store-uri', `sqlite:///${join(dir, 'db.sqlite')}`, '--artifacts-destination', join(dir, 'artifacts'), '--otlp-decode-threads', '1'], {
-    cwd: dir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let log = '';
-  url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the built server did not start: ${log}`)), 20_000);
-    const read = (d: Buffer) => {
-      log += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(log);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    child!.stdout!.on('data', read);
-    child!.stderr!.on('data', read);
-    child!.once('exit', (code) => reject(new Error(`the built server exited with ${code}: ${log}`)));
-  });
+  server = await spawnServer({ built: true, storeUri: `sqlite:///${join(dir, 'db.sqlite')}`, artifactsDir: join(dir, 'artifacts'), args: ['--otlp-decode-threads', '1'] });
 }, 60_000);
 
-afterAll(() => {
-  child?.kill('SIGKILL');
+afterAll(async () => {
+  await server?.kill9();
   rmSync(dir, { recursive: true, force: true });
 });
 
 test('the compiled server stores large OTLP requests (decoded on its worker thread) in protobuf and JSON', async () => {
+  const url = server!.url;
   expect((await fetch(`${url}/health`)).status).toBe(200);
   for (const [type, encode] of [['application/x-protobuf', encodeProtobuf], ['application/json', encodeJson]] as const) {
     const spans = makeSdkSpans({ name: 'agent', attributes: { 'input.value': 'q'.repeat(300) }, children: Array.from({ length: 40 }, (_, i) => ({ name: `chat ${i}`, attributes: { 'gen_ai.input.messages': 'm'.repeat(1000) } })) });
