@@ -5,6 +5,7 @@ import { Kysely, type LogConfig, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { registerSqliteRegexp } from '../server/search/like.js';
 import { startBackgroundCheckpoint } from './background-checkpoint.js';
+import { payloadJsonText } from './payload-pack.js';
 import type { Database as Schema } from './schema.js';
 
 export type Db = Kysely<Schema>;
@@ -47,6 +48,8 @@ export function createStore(uri: string): Store {
     sqlite.pragma('wal_autocheckpoint = 20000');
     // RLIKE filters compile to REGEXP, which SQLite leaves to the application to define.
     registerSqliteRegexp(sqlite);
+    // span.attributes / span.content filters read payload rows in SQL; compressed ones are inflated here.
+    sqlite.function('glassbox_payload', { deterministic: true }, (v: unknown) => (v === null ? null : payloadJsonText(v as string | Uint8Array)));
     const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }), log: slowQueryLog() });
     const checkpoint = target === ':memory:' ? undefined : startBackgroundCheckpoint(target);
     return {

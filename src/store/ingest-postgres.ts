@@ -3,7 +3,7 @@ import { MlflowError } from '../server/errors.js';
 import type { NormalizedSpan } from '../server/otlp/normalize.js';
 import type { Db } from './db.js';
 import { byTrace, planTrace, type IngestJob, type IngestResult, type KeyValueWrite, type TraceInfoRow } from './ingest.js';
-import { spanPayloadJson } from './span-json.js';
+import { payloadJsonText } from './payload-pack.js';
 import { MAX_PENDING_SPANS } from './ingest-sqlite.js';
 
 /** Rows per multi-row INSERT: 11 columns × 5,000 stays under PostgreSQL's 65,535 bind parameters. */
@@ -50,20 +50,22 @@ async function write(trx: Db, job: IngestJob): Promise<IngestResult> {
   const existing = new Map<string, TraceInfoRow>();
   for (const r of await trx.selectFrom('trace_info').selectAll().where('trace_id', 'in', traceIds).orderBy('trace_id').forUpdate().execute()) existing.set(r.trace_id, r);
 
-  const parts = job.spans.map(spanPayloadJson);
-  const { payload_id } = await trx.insertInto('span_payloads').values({ payload: `[${parts.join(',')}]` }).returning('payload_id').executeTakeFirstOrThrow();
-  const sizeOf = new Map<NormalizedSpan, number>();
-  job.spans.forEach((s, i) => sizeOf.set(s, Buffer.byteLength(parts[i])));
   const insertedKeys = new Set<string>();
-  for (let i = 0; i < job.spans.length; i += CHUNK) {
-    const rows = job.spans.slice(i, i + CHUNK).map((s) => ({
-      trace_key: existing.get(s.traceId)!.trace_key, trace_id: s.traceId, span_id: s.spanId, parent_span_id: s.parentSpanId, name: s.name, span_type: s.spanType, status: s.status,
-      start_time_ms: s.startMs, end_time_ms: s.endMs, start_time_ns: s.startNs, end_time_ns: s.endNs, payload_id: Number(payload_id),
-    }));
-    const got = await trx.insertInto('spans').values(rows).onConflict((oc) => oc.columns(['trace_key', 'span_id']).doNothing()).returning(['trace_id', 'span_id']).execute();
-    for (const r of got) insertedKeys.add(r.trace_id + r.span_id);
+  for (const pack of job.packs) {
+    // PostgreSQL stores payload rows as text (it compresses large values itself).
+    const { payload_id } = await trx.insertInto('span_payloads').values({ payload: payloadJsonText(pack.data) }).returning('payload_id').executeTakeFirstOrThrow();
+    let mine = 0;
+    for (let i = 0; i < pack.spans.length; i += CHUNK) {
+      const rows = pack.spans.slice(i, i + CHUNK).map((s) => ({
+        trace_key: existing.get(s.traceId)!.trace_key, trace_id: s.traceId, span_id: s.spanId, parent_span_id: s.parentSpanId, name: s.name, span_type: s.spanType, status: s.status,
+        start_time_ms: s.startMs, end_time_ms: s.endMs, start_time_ns: s.startNs, end_time_ns: s.endNs, payload_id: Number(payload_id),
+      }));
+      const got = await trx.insertInto('spans').values(rows).onConflict((oc) => oc.columns(['trace_key', 'span_id']).doNothing()).returning(['trace_id', 'span_id']).execute();
+      for (const r of got) insertedKeys.add(r.trace_id + r.span_id);
+      mine += got.length;
+    }
+    if (mine === 0) await trx.deleteFrom('span_payloads').where('payload_id', '=', payload_id).execute();
   }
-  if (insertedKeys.size === 0) await trx.deleteFrom('span_payloads').where('payload_id', '=', payload_id).execute();
 
   const writes: (KeyValueWrite & { traceId: string })[] = [];
   let inserted = 0;
@@ -76,7 +78,7 @@ async function write(trx: Db, job: IngestJob): Promise<IngestResult> {
     }
     inserted += fresh.length;
     const prev = created.has(traceId) ? undefined : existing.get(traceId);
-    const plan = planTrace(prev, { traceId, inserted: fresh, sizes: fresh.map((s) => sizeOf.get(s)!) }, { experimentId: job.experimentId, now });
+    const plan = planTrace(prev, { traceId, inserted: fresh }, { experimentId: job.experimentId, now });
     const { trace_id: _id, trace_key: _key, ...values } = plan.info as TraceInfoRow;
     await trx.updateTable('trace_info').set(values).where('trace_id', '=', traceId).execute();
     for (const w of plan.writes) writes.push({ ...w, traceId });

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { MlflowError } from '../server/errors.js';
 import type { NormalizedSpan } from '../server/otlp/normalize.js';
 import { byTrace, planTrace, type IngestJob, type IngestResult, type KeyValueWrite, type TraceHeader, type TraceInfoRow } from './ingest.js';
-import { spanPayloadJson } from './span-json.js';
+import { sqliteValue } from './payload-pack.js';
 
 /** Spans allowed to wait for the next commit before new requests get 503 + Retry-After. */
 export const MAX_PENDING_SPANS = 200_000;
@@ -99,10 +99,7 @@ export class SqliteIngestWriter {
    * span is skipped) and their header is recomputed from what was actually inserted.
    */
   private write(job: IngestJob): IngestResult {
-    const parts = job.spans.map(spanPayloadJson);
-    const sizeOf = new Map<NormalizedSpan, number>();
-    job.spans.forEach((s, i) => sizeOf.set(s, Buffer.byteLength(parts[i])));
-    const payloadId = Number(this.stmt('INSERT INTO span_payloads (payload) VALUES (?)').run(`[${parts.join(',')}]`).lastInsertRowid);
+    const payloadIds = job.packs.map((p) => Number(this.stmt('INSERT INTO span_payloads (payload) VALUES (?)').run(sqliteValue(p.data)).lastInsertRowid));
     const ctx = { experimentId: job.experimentId, now: Date.now() };
     const groups = byTrace(job.spans);
     const existing = new Map(this.selectIn<TraceInfoRow>('SELECT * FROM trace_info WHERE trace_id IN', [...groups.keys()]).map((r) => [r.trace_id, r]));
@@ -112,7 +109,7 @@ export class SqliteIngestWriter {
     const fresh: TraceHeader[] = [];
     for (const [traceId, spans] of groups) {
       if (existing.has(traceId)) continue;
-      const plan = planTrace(undefined, { traceId, inserted: spans, sizes: spans.map((s) => sizeOf.get(s)!) }, ctx);
+      const plan = planTrace(undefined, { traceId, inserted: spans }, ctx);
       fresh.push(plan.info);
       for (const w of plan.writes) writes.push({ ...w, traceId });
     }
@@ -121,16 +118,19 @@ export class SqliteIngestWriter {
       const keys = this.rows(`INSERT INTO trace_info (${INFO_COLUMNS.join(', ')})`, INFO_COLUMNS.length, chunk.length, ' RETURNING trace_id, trace_key').all(chunk.flatMap((r) => INFO_COLUMNS.map((c) => r[c]))) as { trace_id: string; trace_key: number }[];
       for (const k of keys) keyOf.set(k.trace_id, k.trace_key);
     }
-    const inserted = this.insertSpans(job.spans, keyOf, payloadId);
-    if (inserted.size === 0) {
-      this.stmt('DELETE FROM span_payloads WHERE payload_id = ?').run(payloadId);
-      return { inserted: 0, duplicates: job.spans.length };
-    }
+    const inserted = new Set<NormalizedSpan>();
+    job.packs.forEach((pack, i) => {
+      const mine = this.insertSpans(pack.spans, keyOf, payloadIds[i]);
+      // A payload row none of whose spans was new (all re-sent) is not kept.
+      if (mine.size === 0) this.stmt('DELETE FROM span_payloads WHERE payload_id = ?').run(payloadIds[i]);
+      for (const s of mine) inserted.add(s);
+    });
+    if (inserted.size === 0) return { inserted: 0, duplicates: job.spans.length };
     for (const [traceId, row] of existing) {
       const spans = groups.get(traceId)!;
       const mine = inserted.size === job.spans.length ? spans : spans.filter((s) => inserted.has(s));
       if (mine.length === 0) continue;
-      const plan = planTrace(row, { traceId, inserted: mine, sizes: mine.map((s) => sizeOf.get(s)!) }, ctx);
+      const plan = planTrace(row, { traceId, inserted: mine }, ctx);
       this.updateInfo(plan.info);
       for (const w of plan.writes) writes.push({ ...w, traceId });
     }

@@ -4,6 +4,7 @@ import { round } from '../server/otlp/cost-table.js';
 import type { Store } from './db.js';
 import { ingestPostgres } from './ingest-postgres.js';
 import { sqliteWriter } from './ingest-sqlite.js';
+import { packPayloads, type PayloadPack } from './payload-pack.js';
 import type { TracesTables } from './tables/traces.js';
 
 /**
@@ -19,10 +20,12 @@ export type TraceInfoRow = Selectable<TracesTables['trace_info']>;
 /** A header as ingest plans it; `trace_key` is assigned by the database when the row is inserted. */
 export type TraceHeader = Omit<TraceInfoRow, 'trace_key'>;
 
-/** One ingest request: the spans of one experiment, possibly of many traces. */
+/** One ingest request: the spans of one experiment, possibly of many traces, and their payload rows. */
 export interface IngestJob {
   experimentId: number;
   spans: NormalizedSpan[];
+  /** Each pack becomes one span_payloads row; together they cover `spans`. */
+  packs: PayloadPack[];
 }
 
 export interface IngestResult {
@@ -43,9 +46,8 @@ export interface KeyValueWrite {
 /** What a trace's newly stored spans contribute to its header. */
 export interface TraceAggregate {
   traceId: string;
+  /** The newly stored spans (packed: their payloadSize is set, for mlflow.trace.sizeStats). */
   inserted: NormalizedSpan[];
-  /** JSON payload size of each inserted span, for mlflow.trace.sizeStats. */
-  sizes: number[];
 }
 
 export interface TracePlan {
@@ -61,9 +63,10 @@ const PREVIEW_CHARS = 1000;
  * On SQLite concurrent calls are committed together (group commit); on PostgreSQL each call is one
  * transaction. Throws MlflowError 503 (Retry-After) when too many spans are waiting to be written.
  */
-export async function ingestSpans(store: Store, experimentId: string | number, spans: NormalizedSpan[]): Promise<IngestResult> {
-  const job: IngestJob = { experimentId: Number(experimentId), spans };
+export async function ingestSpans(store: Store, experimentId: string | number, spans: NormalizedSpan[], packs?: PayloadPack[]): Promise<IngestResult> {
   if (spans.length === 0) return { inserted: 0, duplicates: 0 };
+  // Spans not packed on a decode thread (small requests, traces.json uploads) are packed here.
+  const job: IngestJob = { experimentId: Number(experimentId), spans, packs: packs ?? [packPayloads(spans, store.dialect === 'sqlite')] };
   if (store.sqlite) return sqliteWriter(store.sqlite).submit(job);
   return ingestPostgres(store.db, job);
 }
@@ -178,7 +181,7 @@ export function planTrace(existing: TraceHeader | undefined, agg: TraceAggregate
   }
   if (session !== undefined) info.session_json ??= JSON.stringify(session);
   if (user !== undefined) info.user_json ??= JSON.stringify(user);
-  const stats = sizeStats(firstSpans ? undefined : parseJson(base.size_stats), agg.sizes);
+  const stats = sizeStats(firstSpans ? undefined : parseJson(base.size_stats), spans.map((s) => s.payloadSize ?? 0));
   info.size_stats = JSON.stringify(stats);
   info.size_bytes = stats.total_size_bytes;
 

@@ -48,7 +48,7 @@ function payloadExists(dialect: Dialect, outer: OuterTrace, test: (entry: RawBui
     return sql<SqlBool>`EXISTS (SELECT 1 FROM span_payloads p CROSS JOIN LATERAL jsonb_array_elements(p.payload::jsonb) AS j(value) WHERE p.payload_id IN ${ids} AND (j.value ->> 'trace_id') = ${outer.id} AND ${test(j)})`;
   }
   const j = sql`j.value`;
-  return sql<SqlBool>`EXISTS (SELECT 1 FROM span_payloads p, json_each(p.payload) j WHERE p.payload_id IN ${ids} AND json_extract(j.value, '$.trace_id') = ${outer.id} AND ${test(j)})`;
+  return sql<SqlBool>`EXISTS (SELECT 1 FROM span_payloads p, json_each(glassbox_payload(p.payload)) j WHERE p.payload_id IN ${ids} AND json_extract(j.value, '$.trace_id') = ${outer.id} AND ${test(j)})`;
 }
 
 /** The outer query's trace: its id (payload entries carry it) and its key (span rows point at it). */

@@ -2,12 +2,8 @@ import type { NormalizedSpan } from '../server/otlp/normalize.js';
 import type { Attributes, AttrValue } from '../server/otlp/otlp-types.js';
 import type { SpanRecord } from './spans.js';
 
-/**
- * The stored payload of one span (everything not in the narrow row), as JSON text. Spans that went
- * through `prepareRequest` carry it already (built on a decode thread).
- */
+/** The stored payload of one span (everything not in the narrow row), as JSON text. */
 export function spanPayloadJson(s: NormalizedSpan): string {
-  if (s.payloadJson !== undefined) return s.payloadJson;
   const payload: Record<string, unknown> = { trace_id: s.traceId, span_id: s.spanId, kind: s.kind, status_message: s.statusMessage, attributes: s.attributes, events: s.events, links: s.links };
   if (s.derivedIo) payload.derived_io = 1;
   return JSON.stringify(payload);

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { nsLess, withDerivedInputsOutputs, type SpanStatus } from '../server/otlp/normalize.js';
 import type { Attributes, AttrValue, OtlpEvent, OtlpLink } from '../server/otlp/otlp-types.js';
 import type { Store } from './db.js';
+import { payloadEntries, type StoredPayload } from './payload-pack.js';
 import type { Database } from './schema.js';
 
 export { spanFilterCondition } from './span-filter.js';
@@ -28,16 +29,6 @@ export interface SpanRecord {
 
 type SpanRow = Database['spans'];
 
-interface StoredPayload {
-  trace_id: string;
-  span_id: string;
-  kind: number;
-  status_message: string;
-  attributes: Attributes;
-  events: OtlpEvent[];
-  links: OtlpLink[];
-  derived_io?: 1;
-}
 
 /** Span rows point at their trace's integer key (migration 0008), found through trace_info. */
 const KEY_OF_TRACE = 'SELECT trace_key FROM trace_info WHERE trace_id = ?';
@@ -46,12 +37,12 @@ const SPAN_COLUMNS = 'trace_key, trace_id, span_id, parent_span_id, name, span_t
 /** Every span of a trace in start order (exact ns; ties keep insertion order) (empty when none is stored). Reads the trace's payload rows only. */
 export async function getTraceSpans(store: Store, traceId: string): Promise<SpanRecord[]> {
   let rows: SpanRow[];
-  let payloads: { payload_id: number; payload: string }[] = [];
+  let payloads: { payload_id: number; payload: string | Uint8Array }[] = [];
   if (store.sqlite) {
     rows = store.sqlite.prepare(`SELECT ${SPAN_COLUMNS} FROM spans WHERE trace_key = (${KEY_OF_TRACE}) ORDER BY rowid`).all(traceId) as SpanRow[];
     const ids = [...new Set(rows.map((r) => r.payload_id))];
     const get = store.sqlite.prepare('SELECT payload_id, payload FROM span_payloads WHERE payload_id = ?');
-    for (const id of ids) payloads.push(get.get(id) as { payload_id: number; payload: string });
+    for (const id of ids) payloads.push(get.get(id) as { payload_id: number; payload: string | Uint8Array });
   } else {
     rows = await store.db
       .selectFrom('spans')
@@ -66,7 +57,7 @@ export async function getTraceSpans(store: Store, traceId: string): Promise<Span
   for (const p of payloads) {
     if (!p) continue;
     const entries = new Map<string, StoredPayload>();
-    for (const e of JSON.parse(p.payload) as StoredPayload[]) if (e.trace_id === traceId) entries.set(e.span_id, e);
+    for (const e of payloadEntries(p.payload, traceId)) if (e.trace_id === traceId) entries.set(e.span_id, e);
     byPayload.set(Number(p.payload_id), entries);
   }
   rows.sort((a, b) => (a.start_time_ns === b.start_time_ns ? 0 : nsLess(a.start_time_ns, b.start_time_ns) ? -1 : 1));

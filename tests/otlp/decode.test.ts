@@ -1,9 +1,16 @@
 import { describe, expect, test } from 'vitest';
 import { decodeJsonRequest } from '../../src/server/otlp/decode-json.js';
-import { decodeProtobufRequest } from '../../src/server/otlp/decode-protobuf.js';
-import { OtlpDecodeError } from '../../src/server/otlp/otlp-types.js';
+import { decodeProtobufRequest as decodeWithWire } from '../../src/server/otlp/decode-protobuf.js';
+import { OtlpDecodeError, type OtlpTraceRequest } from '../../src/server/otlp/otlp-types.js';
 import { encodeJson, encodeProtobuf, fixture, makeSdkSpans } from './builders.js';
 import { oracleDecode } from './oracle.js';
+
+/** The decoded request without each span's byte range in the body (the JSON decoder has none). */
+function decodeProtobufRequest(body: Buffer): OtlpTraceRequest {
+  const req = decodeWithWire(body);
+  for (const rs of req.resourceSpans) for (const ss of rs.scopeSpans) for (const s of ss.spans) delete s.wire;
+  return req;
+}
 
 const richTree = () =>
   makeSdkSpans({

@@ -37,15 +37,15 @@ export class DecodePool {
 
   constructor(private readonly size: number) {}
 
-  prepare(body: Buffer, encoding: OtlpEncoding): Promise<NormalizedRequest> {
-    if (this.size < 1 || this.closed || body.byteLength < POOL_MIN_BYTES) return Promise.resolve().then(() => prepareRequest(body, encoding));
+  prepare(body: Buffer, encoding: OtlpEncoding, compress: boolean): Promise<NormalizedRequest> {
+    if (this.size < 1 || this.closed || body.byteLength < POOL_MIN_BYTES) return Promise.resolve().then(() => prepareRequest(body, encoding, compress));
     const thread = this.pick();
     const id = this.nextId++;
     const copy = new Uint8Array(body); // its own buffer, transferred rather than cloned
     return new Promise((resolve, reject) => {
       if (thread.pending.size === 0) thread.worker.ref();
       thread.pending.set(id, { resolve, reject });
-      thread.worker.postMessage({ id, body: copy, encoding } satisfies DecodeJob, [copy.buffer]);
+      thread.worker.postMessage({ id, body: copy, encoding, compress } satisfies DecodeJob, [copy.buffer]);
     });
   }
 

@@ -48,10 +48,45 @@ function readScopeSpans(r: WireReader): OtlpScopeSpans {
   while (!r.done) {
     const [f, w] = r.tag();
     if (f === 1 && w === LEN) out.scope = readScope(r.sub());
-    else if (f === 2 && w === LEN) out.spans.push(readSpan(r.sub()));
-    else r.skip(w);
+    else if (f === 2 && w === LEN) {
+      const sub = r.sub();
+      const wire: [number, number] = [sub.pos, sub.end];
+      const span = readSpan(sub);
+      span.wire = wire;
+      out.spans.push(span);
+    } else r.skip(w);
   }
   return out;
+}
+
+/**
+ * Spans stored as a sequence of `Span` messages in field 2 (the wire form of ScopeSpans.spans; see
+ * payload-pack.ts). With `traceIdHex`, only that trace's spans are decoded: the others are skipped
+ * after reading their trace id.
+ */
+export function decodePackedSpans(buf: Buffer, traceIdHex?: string): OtlpSpan[] {
+  const r = new WireReader(buf);
+  const spans: OtlpSpan[] = [];
+  while (!r.done) {
+    const [f, w] = r.tag();
+    if (f !== 2 || w !== LEN) {
+      r.skip(w);
+      continue;
+    }
+    const sub = r.sub();
+    if (traceIdHex !== undefined && traceIdOf(new WireReader(buf, sub.pos, sub.end)) !== traceIdHex) continue;
+    spans.push(readSpan(sub));
+  }
+  return spans;
+}
+
+function traceIdOf(r: WireReader): string {
+  while (!r.done) {
+    const [f, w] = r.tag();
+    if (f === 1 && w === LEN) return r.hex();
+    r.skip(w);
+  }
+  return '';
 }
 
 function readScope(r: WireReader): { name: string; version: string } {

@@ -6,11 +6,15 @@ export interface DecodeJob {
   id: number;
   body: Uint8Array;
   encoding: OtlpEncoding;
+  compress: boolean;
 }
 
-parentPort!.on('message', ({ id, body, encoding }: DecodeJob) => {
+parentPort!.on('message', ({ id, body, encoding, compress }: DecodeJob) => {
   try {
-    parentPort!.postMessage({ id, ok: prepareRequest(Buffer.from(body.buffer, body.byteOffset, body.byteLength), encoding) });
+    const ok = prepareRequest(Buffer.from(body.buffer, body.byteOffset, body.byteLength), encoding, compress);
+    // Packed payloads own their buffers (payload-pack.ts): moved, not copied.
+    const moved = ok.groups.flatMap((g) => (g.payload instanceof Uint8Array ? [g.payload.buffer as ArrayBuffer] : []));
+    parentPort!.postMessage({ id, ok }, moved);
   } catch (err) {
     if (err instanceof OtlpRequestError) parentPort!.postMessage({ id, clientError: err.message });
     else parentPort!.postMessage({ id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });

@@ -3,7 +3,8 @@ import type { Store } from '../../store/db.js';
 import { ingestSpans } from '../../store/ingest.js';
 import { experimentIdForName, requireActiveExperiment } from '../../store/ingest-experiments.js';
 import type { DecodePool } from './decode-pool.js';
-import type { NormalizedGroup, NormalizedSpan } from './normalize.js';
+import type { PayloadPack } from '../../store/payload-pack.js';
+import type { NormalizedGroup } from './normalize.js';
 import type { Attributes } from './otlp-types.js';
 import { OtlpRequestError, prepareRequest, type OtlpEncoding } from './prepare.js';
 
@@ -20,21 +21,23 @@ export interface ExportOutcome {
 export async function exportTraces(store: Store, body: Buffer, encoding: OtlpEncoding, experimentHeader: string | undefined, pool?: DecodePool): Promise<ExportOutcome> {
   let normalized;
   try {
-    normalized = await (pool ? pool.prepare(body, encoding) : prepareRequest(body, encoding));
+    const compress = store.dialect === 'sqlite';
+    normalized = await (pool ? pool.prepare(body, encoding, compress) : prepareRequest(body, encoding, compress));
   } catch (err) {
     if (err instanceof OtlpRequestError) throw new MlflowError('BAD_REQUEST', err.message);
     throw err;
   }
-  const byExperiment = new Map<number, NormalizedSpan[]>();
+  const byExperiment = new Map<number, PayloadPack[]>();
   for (const group of normalized.groups) {
     if (group.spans.length === 0) continue;
     const id = await experimentFor(store, experimentHeader, group);
+    const pack = { data: group.payload!, spans: group.spans };
     const list = byExperiment.get(id);
-    if (list) list.push(...group.spans);
-    else byExperiment.set(id, group.spans.slice());
+    if (list) list.push(pack);
+    else byExperiment.set(id, [pack]);
   }
   let accepted = 0;
-  for (const [experimentId, spans] of byExperiment) accepted += (await ingestSpans(store, experimentId, spans)).inserted;
+  for (const [experimentId, packs] of byExperiment) accepted += (await ingestSpans(store, experimentId, packs.flatMap((p) => p.spans), packs)).inserted;
   const errorMessage = normalized.rejected ? `${normalized.rejected} span(s) rejected: ${normalized.errors.join('; ')}` : '';
   return { accepted, rejected: normalized.rejected, errorMessage };
 }

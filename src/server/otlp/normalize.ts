@@ -42,13 +42,17 @@ export interface NormalizedSpan {
    * (halving its bytes); `withDerivedInputsOutputs` adds them back when spans are read.
    */
   derivedIo: { inputs: boolean; outputs: boolean } | null;
-  /** The stored payload, once `prepareRequest` has built it (attributes, events and links then left empty). */
-  payloadJson?: string;
+  /** Bytes of the span's stored payload (mlflow.trace.sizeStats), set when it is packed. */
+  payloadSize?: number;
+  /** Protobuf only: the Span message's place in the request body, until it is packed. */
+  wire?: [number, number];
 }
 
 export interface NormalizedGroup {
   resource: Attributes;
   spans: NormalizedSpan[];
+  /** The spans' payload row, once `prepareRequest` has packed it (their attributes, events and links then left empty). */
+  payload?: string | Uint8Array;
 }
 
 export interface NormalizedRequest {
@@ -139,6 +143,7 @@ export function normalizeSpan(s: OtlpSpan): NormalizedSpan {
     links: s.links,
     fromMlflow: isMlflowSpan(attrs),
     derivedIo: null,
+    ...(s.wire ? { wire: s.wire } : {}),
     ...sem,
     ...(cost ? { cost } : {}),
   };

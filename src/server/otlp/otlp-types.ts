@@ -42,6 +42,8 @@ export interface OtlpSpan {
   events: OtlpEvent[];
   links: OtlpLink[];
   status: OtlpStatus;
+  /** Protobuf only: where the Span message lies in the request body (stored as is, payload-pack.ts). */
+  wire?: [number, number];
 }
 
 export interface OtlpScopeSpans {

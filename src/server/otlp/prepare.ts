@@ -1,4 +1,4 @@
-import { spanPayloadJson } from '../../store/span-json.js';
+import { packPayloads } from '../../store/payload-pack.js';
 import { decodeJsonRequest } from './decode-json.js';
 import { decodeProtobufRequest } from './decode-protobuf.js';
 import { normalizeRequest, type NormalizedRequest } from './normalize.js';
@@ -10,12 +10,13 @@ export type OtlpEncoding = 'protobuf' | 'json';
 export class OtlpRequestError extends Error {}
 
 /**
- * Everything ingest does before it needs the database: decode, validate, normalise, and build each
- * span's stored payload. Pure CPU work, so it can run on a decode thread (decode-pool.ts). Each
- * span's attributes, events and links move into `payloadJson`, and only root spans keep their
- * inputs/outputs (for the trace previews): what crosses back to the main thread stays small.
+ * Everything ingest does before it needs the database: decode, validate, normalise, and pack each
+ * resource's span payloads into the value of their payload row (compressed for SQLite). Pure CPU
+ * work, so it can run on a decode thread (decode-pool.ts). Attributes, events and links move into
+ * the packed payload, and only root spans keep their inputs/outputs (for the trace previews): what
+ * crosses back to the main thread stays small.
  */
-export function prepareRequest(body: Buffer, encoding: OtlpEncoding): NormalizedRequest {
+export function prepareRequest(body: Buffer, encoding: OtlpEncoding, compress: boolean): NormalizedRequest {
   let request;
   try {
     request = encoding === 'protobuf' ? decodeProtobufRequest(body) : decodeJsonRequest(body.toString('utf8'));
@@ -27,11 +28,13 @@ export function prepareRequest(body: Buffer, encoding: OtlpEncoding): Normalized
   if (request.resourceSpans.length === 0) throw new OtlpRequestError('Invalid OpenTelemetry request: it contains no resourceSpans');
   const normalized = normalizeRequest(request);
   for (const group of normalized.groups) {
+    if (group.spans.length === 0) continue;
+    group.payload = packPayloads(group.spans, compress, encoding === 'protobuf' ? body : undefined).data;
     for (const s of group.spans) {
-      s.payloadJson = spanPayloadJson(s);
       s.attributes = {};
       s.events = [];
       s.links = [];
+      delete s.wire;
       if (s.parentSpanId !== null) s.inputs = s.outputs = undefined;
     }
   }

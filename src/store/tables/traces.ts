@@ -63,9 +63,9 @@ export interface TracesTables {
     end_time_ns: string | null;
     payload_id: number;
   };
-  /** One JSON array of span payloads per ingest request. */
+  /** One JSON array of span payloads per ingest request (payload-pack.ts: text, or a compressed blob on SQLite). */
   span_payloads: {
     payload_id: Generated<number>;
-    payload: string;
+    payload: string | Uint8Array;
   };
 }
