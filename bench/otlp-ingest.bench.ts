@@ -23,6 +23,10 @@ import { getTraceSpans } from '../src/store/spans.js';
  */
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000;
 const CLIENTS = 4;
+/** A seeded generator, so every run measures the same text. */
+let seed = 42;
+const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const WORDS = Array.from({ length: 4096 }, () => Array.from({ length: 2 + Math.floor(random() * 8) }, () => String.fromCharCode(97 + Math.floor(random() * 26))).join(''));
 
 if (process.argv[2] === '--serve') {
   const server = await startServer(loadConfig({ port: 0, backendStoreUri: `sqlite:///${process.argv[3]}`, artifactsDestination: join(process.argv[3], '..', 'artifacts'), serveUi: false }, tuningEnv()));
@@ -51,9 +55,12 @@ function agentSpans(traces: number): ReadableSpan[] {
   const exporter = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': 'bench-agent' }), spanProcessors: [new SimpleSpanProcessor(exporter)] });
   const tracer = provider.getTracer('bench', '1.0.0');
-  const question = 'Summarise the refund policy for order #1234 and tell me when the money arrives. '.repeat(3);
+  // Every trace has its own text (words drawn from a pool of 4,096 made-up words), so that the
+  // text compresses like prose (~3–4×) rather than like 20 copies of one trace.
+  const text = (words: number) => Array.from({ length: words }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' ');
   for (let t = 0; t < traces; t++) {
-    tracer.startActiveSpan('invoke_agent support-bot', { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'support-bot', 'input.value': question, 'output.value': 'Refunds arrive within 5 business days. '.repeat(4), 'session.id': `s-${t % 50}` } }, (root) => {
+    const question = `${text(40)}?`;
+    tracer.startActiveSpan('invoke_agent support-bot', { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'support-bot', 'input.value': question, 'output.value': `${text(25)}.`, 'session.id': `s-${t % 50}` } }, (root) => {
       // BasicTracerProvider registers no context manager, so the parent is passed explicitly.
       const parent = trace.setSpan(context.active(), root);
       for (const [name, op] of [['chat gpt-4o-mini', 'chat'], ['execute_tool lookup_order', 'execute_tool'], ['chat gpt-4o-mini', 'chat'], ['embeddings', 'embeddings']] as const) {
@@ -65,7 +72,7 @@ function agentSpans(traces: number): ReadableSpan[] {
             'gen_ai.usage.input_tokens': 812,
             'gen_ai.usage.output_tokens': 96,
             'gen_ai.input.messages': JSON.stringify([{ role: 'system', parts: [{ type: 'text', content: 'You are a careful support assistant. '.repeat(6) }] }, { role: 'user', parts: [{ type: 'text', content: question }] }]),
-            'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'Your refund was issued yesterday. '.repeat(4) }] }]),
+            'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: `${text(22)}.` }] }]),
             'server.address': 'api.openai.com',
           },
         }, parent);

@@ -32,7 +32,7 @@ export async function onTraceArtifactUploaded(deps: AppDeps, traceId: string, by
     return;
   }
   try {
-    await ingestSpans(deps.store, Number(trace.experiment_id), spans.map(normalizeSpan));
+    await ingestSpans(deps.store, Number(trace.experiment_id), spans.map((s) => normalizeSpan(s)));
   } catch (err) {
     // Back-pressure is worth a client retry; anything else would fail the same way again.
     if (err instanceof MlflowError && err.code === 'TEMPORARILY_UNAVAILABLE') throw err;

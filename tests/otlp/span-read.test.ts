@@ -61,7 +61,7 @@ for (const dialect of DIALECTS) {
       const ts = { spans: [{ trace_id: b64(trace), span_id: b64('00000000000000a2'), parent_span_id: b64('00000000000000a1'), name: 'ts', start_time_unix_nano: 1768471200100000000, end_time_unix_nano: 1768471200200000000, status: { code: 'ERROR' },
         attributes: { 'mlflow.spanType': 'LLM', 'mlflow.spanInputs': { q: 'hi' }, 'mlflow.chat.tokenUsage': { input_tokens: 5, output_tokens: 6, total_tokens: 11 } }, events: [] }] };
       const exact = (doc: unknown) => JSON.stringify(doc, (_k, v) => (typeof v === 'bigint' ? `@@${v}` : v)).replace(/"@@(\d+)"/g, '$1');
-      await ingestSpans(s.store, 0, [...parseTracesJson(exact(python), trace), ...parseTracesJson(exact(ts), trace)].map(normalizeSpan));
+      await ingestSpans(s.store, 0, [...parseTracesJson(exact(python), trace), ...parseTracesJson(exact(ts), trace)].map((s) => normalizeSpan(s)));
       const spans = await getTraceSpans(s.store, `tr-${trace}`);
       expect(spans.map((x) => [x.name, x.span_type, x.status])).toEqual([['py', 'CHAIN', 'OK'], ['ts', 'LLM', 'ERROR']]);
       expect(spans[0].attributes['mlflow.spanInputs']).toEqual({ x: 1 });

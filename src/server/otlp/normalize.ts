@@ -67,7 +67,11 @@ const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
 
 /** Validates and normalises every span of a request; invalid spans are counted, not thrown (OTLP partial success). */
-export function normalizeRequest(req: OtlpTraceRequest): NormalizedRequest {
+/**
+ * With `rootIoOnly`, only root spans get their inputs/outputs parsed (the trace previews); other
+ * spans' JSON text is left unparsed, for callers that keep only root inputs/outputs (prepare.ts).
+ */
+export function normalizeRequest(req: OtlpTraceRequest, rootIoOnly = false): NormalizedRequest {
   const out: NormalizedRequest = { groups: [], rejected: 0, errors: [] };
   const seen = new Set<string>();
   const reject = (why: string) => {
@@ -89,7 +93,7 @@ export function normalizeRequest(req: OtlpTraceRequest): NormalizedRequest {
           continue;
         }
         seen.add(key);
-        group.spans.push(normalizeSpan(span));
+        group.spans.push(normalizeSpan(span, !rootIoOnly || !span.parentSpanId));
       }
     }
     out.groups.push(group);
@@ -119,9 +123,9 @@ export function nsToMs(ns: string): number {
 }
 
 /** Pure: one OTLP span → one NormalizedSpan, adding MLflow's attributes while keeping the originals. */
-export function normalizeSpan(s: OtlpSpan): NormalizedSpan {
+export function normalizeSpan(s: OtlpSpan, parseIo = true): NormalizedSpan {
   const attrs = s.attributes;
-  const sem = understand(attrs, s.events);
+  const sem = understand(attrs, s.events, parseIo);
   const traceId = `tr-${s.traceId}`;
   const endNs = s.endTimeUnixNano === '0' ? null : s.endTimeUnixNano;
   const cost = costOf(sem.model, sem.usage);
@@ -152,9 +156,9 @@ export function normalizeSpan(s: OtlpSpan): NormalizedSpan {
 }
 
 /** MLflow's own attributes win, then OpenInference, then GenAI, field by field. */
-export function understand(attrs: Attributes, events: OtlpEvent[]): SpanSemantics {
+export function understand(attrs: Attributes, events: OtlpEvent[], parseIo = true): SpanSemantics {
   const merged: SpanSemantics = {};
-  for (const sem of [mlflowVocabulary(attrs), openInferenceVocabulary(attrs), genAiVocabulary(attrs, events)]) {
+  for (const sem of [mlflowVocabulary(attrs), openInferenceVocabulary(attrs, parseIo), genAiVocabulary(attrs, events, parseIo)]) {
     for (const k in sem) {
       const key = k as keyof SpanSemantics;
       if (merged[key] === undefined && sem[key] !== undefined) (merged as Record<string, unknown>)[key] = sem[key];

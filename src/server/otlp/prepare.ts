@@ -26,7 +26,7 @@ export function prepareRequest(body: Buffer, encoding: OtlpEncoding, compress: b
   }
   // As on MLflow's receiver: a body that decodes to no resourceSpans at all is not a trace export.
   if (request.resourceSpans.length === 0) throw new OtlpRequestError('Invalid OpenTelemetry request: it contains no resourceSpans');
-  const normalized = normalizeRequest(request);
+  const normalized = normalizeRequest(request, true);
   for (const group of normalized.groups) {
     if (group.spans.length === 0) continue;
     group.payload = packPayloads(group.spans, compress, encoding === 'protobuf' ? body : undefined).data;

@@ -23,9 +23,10 @@ const INPUT_EVENTS: Record<string, string> = {
 /**
  * OpenTelemetry GenAI semantic conventions, current and older names: usage.input_tokens /
  * prompt_tokens, response.model over request.model, input/output.messages, gen_ai.prompt /
- * gen_ai.completion (plain or indexed), and the older per-message events.
+ * gen_ai.completion (plain or indexed), and the older per-message events. Without `parseIo`,
+ * inputs/outputs held as JSON text are left as text (only whether they exist is wanted).
  */
-export function genAiVocabulary(attrs: Attributes, events: OtlpEvent[]): SpanSemantics {
+export function genAiVocabulary(attrs: Attributes, events: OtlpEvent[], parseIo = true): SpanSemantics {
   const out: SpanSemantics = {};
   const op = asString(attrs['gen_ai.operation.name']);
   if (op) out.spanType = OPERATION_TO_TYPE[op] ?? 'LLM';
@@ -39,9 +40,9 @@ export function genAiVocabulary(attrs: Attributes, events: OtlpEvent[]): SpanSem
     asNumber(attrs['gen_ai.usage.total_tokens']),
   );
   const inputs = attrs['gen_ai.input.messages'] ?? attrs['gen_ai.prompt'] ?? attrs['gen_ai.tool.call.arguments'];
-  out.inputs = inputs !== undefined ? parseJsonish(inputs) : (indexed(attrs, 'gen_ai.prompt.') ?? eventMessages(events, false));
+  out.inputs = inputs !== undefined ? (parseIo ? parseJsonish(inputs) : inputs) : (indexed(attrs, 'gen_ai.prompt.') ?? eventMessages(events, false));
   const outputs = attrs['gen_ai.output.messages'] ?? attrs['gen_ai.completion'] ?? attrs['gen_ai.tool.call.result'];
-  out.outputs = outputs !== undefined ? parseJsonish(outputs) : (indexed(attrs, 'gen_ai.completion.') ?? eventMessages(events, true));
+  out.outputs = outputs !== undefined ? (parseIo ? parseJsonish(outputs) : outputs) : (indexed(attrs, 'gen_ai.completion.') ?? eventMessages(events, true));
   if (out.inputs === undefined) delete out.inputs;
   if (out.outputs === undefined) delete out.outputs;
   return out;

@@ -19,12 +19,12 @@ const KIND_TO_TYPE: Record<string, string> = {
 const DOC_KEY = /^retrieval\.documents\.(\d+)\.document\.(id|content|score|metadata)$/;
 
 /** Arize OpenInference conventions (openinference-semantic-conventions). */
-export function openInferenceVocabulary(attrs: Attributes): SpanSemantics {
+export function openInferenceVocabulary(attrs: Attributes, parseIo = true): SpanSemantics {
   const out: SpanSemantics = {};
   const kind = asString(attrs['openinference.span.kind']);
   if (kind) out.spanType = KIND_TO_TYPE[kind.toUpperCase()] ?? 'UNKNOWN';
-  if ('input.value' in attrs) out.inputs = parseJsonish(attrs['input.value']);
-  if ('output.value' in attrs) out.outputs = parseJsonish(attrs['output.value']);
+  if ('input.value' in attrs) out.inputs = parseIo ? parseJsonish(attrs['input.value']) : attrs['input.value'];
+  if ('output.value' in attrs) out.outputs = parseIo ? parseJsonish(attrs['output.value']) : attrs['output.value'];
   const docs = retrievalDocuments(attrs);
   if (docs && out.outputs === undefined) out.outputs = docs;
   const model = asString(attrs['llm.model_name']);

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { Hono, type Context } from 'hono';
 import type { AppDeps } from '../deps.js';
 import { exportTraces } from '../otlp/export-traces.js';
@@ -13,7 +14,7 @@ export function otlpRoutes(deps: AppDeps) {
   const limitText = `${deps.config.maxBodyMb} MB`;
   const handler = async (c: Context) => {
     const encoding = otlpEncoding(c.req.header('content-type'));
-    const raw = await readRawBody(c.req.raw, maxBytes, limitText);
+    const raw = await readRawBody(c.req.raw, maxBytes, limitText, (c.env as { incoming?: IncomingMessage } | undefined)?.incoming);
     const body = await decompress(raw, c.req.header('content-encoding'), maxBytes, limitText);
     const out = await exportTraces(deps.store, body, encoding, c.req.header('x-mlflow-experiment-id'), deps.decodePool);
     deps.metrics?.inc('glassbox_spans_ingested_total', out.accepted);
