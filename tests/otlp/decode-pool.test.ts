@@ -27,7 +27,7 @@ describe('OTLP decode threads', () => {
     expect(pb.length).toBeGreaterThan(POOL_MIN_BYTES);
     for (const [body, enc] of [[pb, 'protobuf'], [json, 'json']] as const) {
       for (const compress of [true, false]) {
-        const onThread = await pool.prepare(body, enc, compress);
+        const onThread = await pool.prepare(Buffer.from(body), enc, compress);
         const inline = prepareRequest(body, enc, compress);
         const [group] = onThread.groups;
         expect(group.spans).toHaveLength(41);
@@ -62,11 +62,14 @@ describe('OTLP decode threads', () => {
   test('a thread that dies fails only the requests it held, and the next request gets a new thread', async () => {
     pool = new DecodePool(1);
     const { pb } = bigRequest(400);
-    const pending = pool.prepare(pb, 'protobuf', true);
+    const pending = pool.prepare(Buffer.from(pb), 'protobuf', true);
     await threadsOf(pool)[0].worker.terminate();
     await expect(pending).rejects.toThrow(/decode thread stopped/);
     expect(threadsOf(pool)).toHaveLength(0);
-    expect((await pool.prepare(pb, 'protobuf', true)).groups[0].spans).toHaveLength(401);
+    // The pool takes the body over: a buffer of its own is moved to the thread, not copied.
+    const body = Buffer.from(pb);
+    expect((await pool.prepare(body, 'protobuf', true)).groups[0].spans).toHaveLength(401);
+    expect(body.byteLength).toBe(0);
   });
 
   test('with 0 threads every request is prepared inline', async () => {

@@ -37,15 +37,18 @@ export class DecodePool {
 
   constructor(private readonly size: number) {}
 
+  /** Prepares a request; the pool takes the body over (it may be moved to a thread and become empty here). */
   prepare(body: Buffer, encoding: OtlpEncoding, compress: boolean): Promise<NormalizedRequest> {
     if (this.size < 1 || this.closed || body.byteLength < POOL_MIN_BYTES) return Promise.resolve().then(() => prepareRequest(body, encoding, compress));
     const thread = this.pick();
     const id = this.nextId++;
-    const copy = new Uint8Array(body); // its own buffer, transferred rather than cloned
+    // Moved, not cloned: a body that owns its whole buffer (a concatenated or inflated one) is
+    // handed over as is; a slice of a shared buffer is copied first. The caller no longer reads it.
+    const copy = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? body : new Uint8Array(body);
     return new Promise((resolve, reject) => {
       if (thread.pending.size === 0) thread.worker.ref();
       thread.pending.set(id, { resolve, reject });
-      thread.worker.postMessage({ id, body: copy, encoding, compress } satisfies DecodeJob, [copy.buffer]);
+      thread.worker.postMessage({ id, body: copy, encoding, compress } satisfies DecodeJob, [copy.buffer as ArrayBuffer]);
     });
   }
 
