@@ -34,13 +34,8 @@ export interface StoredPayload {
   derived_io?: 1;
 }
 
-const BROTLI = {
-  params: {
-    // Quality 1: most of the ratio of higher levels at a fraction of the time (measured on agent spans).
-    [constants.BROTLI_PARAM_QUALITY]: 1,
-    [constants.BROTLI_PARAM_LGWIN]: 18,
-  },
-};
+// Quality 1: most of the ratio of higher levels at a fraction of the time (measured on agent spans).
+const brotli = (size: number) => ({ params: { [constants.BROTLI_PARAM_QUALITY]: 1, [constants.BROTLI_PARAM_LGWIN]: 18, [constants.BROTLI_PARAM_SIZE_HINT]: size } });
 const SPAN_FIELD = 0x12; // ScopeSpans.spans: field 2, length-delimited
 const JSON_ARRAY = 0x5b; // '['
 
@@ -87,7 +82,7 @@ function packWire(spans: NormalizedSpan[], body: Buffer): Buffer {
 const varintSize = (v: number) => (v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5);
 
 function compressed(bytes: Buffer): Uint8Array {
-  const blob = brotliCompressSync(bytes, { ...BROTLI, params: { ...BROTLI.params, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } });
+  const blob = brotliCompressSync(bytes, brotli(bytes.length));
   // A blob of its own (not a slice of a shared pool), so a decode thread can transfer it.
   return blob.byteOffset === 0 && blob.byteLength === blob.buffer.byteLength ? blob : new Uint8Array(blob);
 }

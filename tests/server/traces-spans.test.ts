@@ -9,6 +9,7 @@ import { expectError, makeExperiment, ok, startTrace, traceInfo, V3 } from './tr
 
 const FIXTURES = FIXTURES_DIR.replace(/\/$/, '');
 const OPENINFERENCE_JSON = readFileSync(`${FIXTURES}/otlp/otlp-openinference.json`, 'utf8');
+const OPENINFERENCE_PB = readFileSync(`${FIXTURES}/otlp/otlp-openinference.pb`);
 const FIXTURE_HEX = '0af7651916cd43dd8448eb211c80319c';
 /** The Python client's own traces.json upload (python-client-3.11.jsonl seq 40). */
 const PYTHON_TRACES_JSON: string = readFileSync(`${FIXTURES}/mlflow-wire/python-client-3.11.jsonl`, 'utf8')
@@ -22,6 +23,15 @@ const PYTHON_HEX = 'bca14693a2c2915339b04cfe6f1fdc85';
 function openInferenceTrace() {
   const hex = randomBytes(16).toString('hex');
   return { traceId: `tr-${hex}`, body: OPENINFERENCE_JSON.replaceAll(FIXTURE_HEX, hex) };
+}
+
+/** The same trace as the fixture's protobuf twin (stored as the client's own Span bytes on SQLite). */
+function openInferenceTracePb() {
+  const id = randomBytes(16);
+  const body = Buffer.from(OPENINFERENCE_PB);
+  const old = Buffer.from(FIXTURE_HEX, 'hex');
+  for (let at = body.indexOf(old); at >= 0; at = body.indexOf(old, at + 16)) id.copy(body, at);
+  return { traceId: `tr-${id.toString('hex')}`, body };
 }
 
 for (const dialect of DIALECTS) {
@@ -93,19 +103,35 @@ for (const dialect of DIALECTS) {
       expect(r.traces.map((t) => [t.trace_info.trace_id, t.spans.length])).toEqual([[a.traceId, 3], [b.traceId, 3]]);
     });
 
-    test.for([
-      ["span.name = 'retrieve'", true],
-      ["span.name = 'nope'", false],
-      ["span.type = 'RETRIEVER'", true],
-      ["span.status = 'OK'", true],
-      ["span.attributes.`llm.model_name` LIKE 'gpt%'", true],
-      ["text ILIKE '%REFUND WINDOW%'", true],
-    ] as const)('span filter %s finds the trace: %s', async ([filter, found]) => {
+    test.for(
+      (['json', 'protobuf'] as const).flatMap((encoding) =>
+        [
+          ["span.name = 'retrieve'", true],
+          ["span.name = 'nope'", false],
+          ["span.type = 'RETRIEVER'", true],
+          ["span.status = 'OK'", true],
+          ["span.attributes.`llm.model_name` LIKE 'gpt%'", true],
+          ["span.attributes.`llm.model_name` = 'claude'", false],
+          ["text ILIKE '%REFUND WINDOW%'", true],
+        ].map(([filter, found]) => [encoding, filter, found] as const),
+      ),
+    )('OTLP %s: span filter %s finds the trace: %s', async ([encoding, filter, found]) => {
       const own = await makeExperiment(s);
-      const t = openInferenceTrace();
-      await s.api('POST', '/v1/traces', t.body, { 'content-type': 'application/json', 'x-mlflow-experiment-id': own });
+      const t = encoding === 'json' ? openInferenceTrace() : openInferenceTracePb();
+      const type = encoding === 'json' ? 'application/json' : 'application/x-protobuf';
+      expect((await s.api('POST', '/v1/traces', t.body, { 'content-type': type, 'x-mlflow-experiment-id': own })).status).toBe(200);
       const r = ok(SearchTracesV3Response, await s.api('POST', `${V3}/traces/search`, { experiment_ids: [own], filter }));
       expect(r.traces.map((x) => x.trace_id)).toEqual(found ? [t.traceId] : []);
+    });
+
+    test('a trace sent as OTLP protobuf reads back exactly like its OTLP/JSON twin', async () => {
+      const [j, p] = [openInferenceTrace(), openInferenceTracePb()];
+      await postOtlp(j.body);
+      await s.api('POST', '/v1/traces', p.body, { 'content-type': 'application/x-protobuf', 'x-mlflow-experiment-id': exp });
+      const spansOf = async (id: string) => {
+        return JSON.stringify((await getTrace(id)).spans).replaceAll(Buffer.from(id.slice(3), 'hex').toString('base64'), 'ID').replaceAll(id, 'ID');
+      };
+      expect(await spansOf(p.traceId)).toBe(await spansOf(j.traceId));
     });
 
     test('DeleteTraces removes the spans of the deleted traces too', async () => {

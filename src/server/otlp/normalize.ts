@@ -66,10 +66,11 @@ const STATUS: SpanStatus[] = ['UNSET', 'OK', 'ERROR'];
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
 
-/** Validates and normalises every span of a request; invalid spans are counted, not thrown (OTLP partial success). */
 /**
- * With `rootIoOnly`, only root spans get their inputs/outputs parsed (the trace previews); other
- * spans' JSON text is left unparsed, for callers that keep only root inputs/outputs (prepare.ts).
+ * Validates and normalises every span of a request; invalid spans are counted, not thrown (OTLP
+ * partial success). With `rootIoOnly`, only root spans get their inputs/outputs parsed (the trace
+ * previews); other spans' JSON text is left as text, for callers that keep only root
+ * inputs/outputs (prepare.ts).
  */
 export function normalizeRequest(req: OtlpTraceRequest, rootIoOnly = false): NormalizedRequest {
   const out: NormalizedRequest = { groups: [], rejected: 0, errors: [] };
