@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { getTraceSpans } from '../../src/store/spans.js';
@@ -48,6 +49,34 @@ for (const dialect of DIALECTS) {
       expect(r.status).toBe(status);
       expect(r.body).toMatchObject({ error_code: code });
       expect(r.body.message.length).toBeGreaterThan(10);
+    });
+
+    test('a chunked body (no Content-Length) over the limit gets 413 mid-stream, and the next request on the same agent is served', async () => {
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      const post = (chunks: number) =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          const url = new URL('/v1/traces', s.url);
+          const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers: { ...PB, 'transfer-encoding': 'chunked', 'x-mlflow-experiment-id': exp } }, (res) => {
+            let body = '';
+            res.on('data', (c: Buffer) => (body += c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          });
+          req.on('error', reject);
+          let sent = 0;
+          const pump = () => {
+            while (sent < chunks) if (sent++, !req.write(Buffer.alloc(64 * 1024))) return void req.once('drain', pump);
+            req.end(chunks === 0 ? fixture('otlp-genai.pb') : undefined);
+          };
+          pump();
+        });
+      try {
+        const over = await post(48); // 3 MB against a 1 MB limit
+        expect(over.status).toBe(413);
+        expect(JSON.parse(over.body)).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining('exceeds the limit of 1 MB') });
+        expect((await post(0)).status).toBe(200);
+      } finally {
+        agent.destroy();
+      }
     });
 
     test.for([

@@ -57,7 +57,8 @@ function readIncoming(incoming: IncomingMessage, maxBytes: number, limitText: st
       else chunks.push(chunk);
     };
     const onEnd = () => done();
-    const onAborted = () => done(new Error('the client closed the connection before sending the whole body'));
+    // The client is gone, so nobody reads this answer; it only keeps the abort out of the error log.
+    const onAborted = () => done(new MlflowError('BAD_REQUEST', 'The client closed the connection before sending the whole body'));
     incoming.on('data', onData).on('end', onEnd).on('error', done).on('aborted', onAborted);
   });
 }
