@@ -36,7 +36,9 @@ parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.cl
 
 export function startBackgroundCheckpoint(file: string): BackgroundCheckpoint {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, walBytes: WAL_BYTES, pollMs: POLL_MS } });
+  // A few lines of JavaScript run in this thread: small heap limits keep its resident memory small.
+  const resourceLimits = { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 };
+  const worker = new Worker(WORKER_SOURCE, { eval: true, resourceLimits, workerData: { file, driver, walBytes: WAL_BYTES, pollMs: POLL_MS } });
   // Checkpoints are an optimisation: a failure is logged and the server's auto-checkpoint takes over.
   worker.on('message', (m: { error?: string }) => m.error && console.warn(`[glassbox] background checkpoint failed: ${m.error}`));
   worker.on('error', (err) => console.warn(`[glassbox] background checkpoint stopped: ${err.message}`));

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { spawnServer, type SpawnedServer } from '../helpers/spawn-server.js';
+import { spawnServer, START_NODE_FLAGS, type SpawnedServer } from '../helpers/spawn-server.js';
 import { encodeJson, encodeProtobuf, makeSdkSpans } from '../otlp/builders.js';
 
 /**
@@ -38,4 +38,9 @@ test('the compiled server stores large OTLP requests (decoded on its worker thre
     expect(got.trace.spans).toHaveLength(41);
     expect(got.trace.spans.map((s) => s.name)).toContain('agent');
   }
+});
+
+test('npm start passes the Node flags the benchmarks and spawned test servers run with', () => {
+  const start: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.start;
+  expect(start).toBe(`node ${START_NODE_FLAGS.join(' ')} dist/src/cli.js server`);
 });
