@@ -1,6 +1,6 @@
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 import { decodePackedSpans } from '../server/otlp/decode-protobuf.js';
-import { normalizeSpan, type NormalizedSpan } from '../server/otlp/normalize.js';
+import { normalizeSpan, withInputsOutputs, type NormalizedSpan } from '../server/otlp/normalize.js';
 import type { Attributes, OtlpEvent, OtlpLink } from '../server/otlp/otlp-types.js';
 import { spanPayloadJson } from './span-json.js';
 
@@ -96,9 +96,8 @@ function entriesOf(bytes: Buffer, traceId?: string): StoredPayload[] {
   if (bytes[0] === JSON_ARRAY) return JSON.parse(bytes.toString('utf8')) as StoredPayload[];
   return decodePackedSpans(bytes, traceId?.slice(3)).map((raw) => {
     const s = normalizeSpan(raw);
-    if (s.inputs !== undefined && !('mlflow.spanInputs' in s.attributes)) s.attributes['mlflow.spanInputs'] = s.inputs;
-    if (s.outputs !== undefined && !('mlflow.spanOutputs' in s.attributes)) s.attributes['mlflow.spanOutputs'] = s.outputs;
-    return { trace_id: s.traceId, span_id: s.spanId, kind: s.kind, status_message: s.statusMessage, attributes: s.attributes, events: s.events, links: s.links };
+    const attributes = withInputsOutputs(s.attributes, s.inputs, s.outputs);
+    return { trace_id: s.traceId, span_id: s.spanId, kind: s.kind, status_message: s.statusMessage, attributes, events: s.events, links: s.links };
   });
 }
 

@@ -29,7 +29,6 @@ export interface SpanRecord {
 
 type SpanRow = Database['spans'];
 
-
 /** Span rows point at their trace's integer key (migration 0008), found through trace_info. */
 const KEY_OF_TRACE = 'SELECT trace_key FROM trace_info WHERE trace_id = ?';
 const SPAN_COLUMNS = 'trace_key, trace_id, span_id, parent_span_id, name, span_type, status, start_time_ms, end_time_ms, start_time_ns, end_time_ns, payload_id';

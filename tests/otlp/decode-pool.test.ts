@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { DecodePool, POOL_MIN_BYTES } from '../../src/server/otlp/decode-pool.js';
 import { OtlpRequestError, prepareRequest } from '../../src/server/otlp/prepare.js';
-import { payloadJsonText as payloadText } from '../../src/store/payload-pack.js';
+import { payloadJsonText } from '../../src/store/payload-pack.js';
 import { encodeJson, encodeProtobuf, makeSdkSpans } from './builders.js';
 
 /** A request of `n` children with ~1 KB of attributes each: large enough to go to a decode thread. */
@@ -34,10 +34,10 @@ describe('OTLP decode threads', () => {
         expect(group.spans.every((s) => Object.keys(s.attributes).length === 0 && s.payloadSize! > 0)).toBe(true);
         // The attributes moved into the group's payload row, compressed only when asked.
         expect(typeof group.payload).toBe(compress ? 'object' : 'string');
-        const entries = JSON.parse(payloadText(group.payload!)) as { span_id: string; attributes: Record<string, unknown> }[];
+        const entries = JSON.parse(payloadJsonText(group.payload!)) as { span_id: string; attributes: Record<string, unknown> }[];
         expect(entries.map((e) => e.span_id)).toEqual(group.spans.map((s) => s.spanId));
         expect(entries[1].attributes['gen_ai.input.messages']).toBe('m'.repeat(1000));
-        expect(payloadText(group.payload!)).toBe(payloadText(inline.groups[0].payload!));
+        expect(payloadJsonText(group.payload!)).toBe(payloadJsonText(inline.groups[0].payload!));
         expect({ ...onThread, groups: [{ ...group, payload: null }] }).toEqual({ ...inline, groups: [{ ...inline.groups[0], payload: null }] });
       }
     }

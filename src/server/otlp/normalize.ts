@@ -189,7 +189,12 @@ function addMlflowAttributes(s: NormalizedSpan): void {
 /** Re-adds derived mlflow.spanInputs/spanOutputs to attributes read back from the store. */
 export function withDerivedInputsOutputs(attrs: Attributes, events: OtlpEvent[]): Attributes {
   const sem = understand(attrs, events);
-  if (sem.inputs !== undefined && !('mlflow.spanInputs' in attrs)) attrs['mlflow.spanInputs'] = sem.inputs;
-  if (sem.outputs !== undefined && !('mlflow.spanOutputs' in attrs)) attrs['mlflow.spanOutputs'] = sem.outputs;
+  return withInputsOutputs(attrs, sem.inputs, sem.outputs);
+}
+
+/** Sets mlflow.spanInputs/spanOutputs from a span's understood inputs/outputs, unless the span has its own. */
+export function withInputsOutputs(attrs: Attributes, inputs: AttrValue | undefined, outputs: AttrValue | undefined): Attributes {
+  if (inputs !== undefined && !('mlflow.spanInputs' in attrs)) attrs['mlflow.spanInputs'] = inputs;
+  if (outputs !== undefined && !('mlflow.spanOutputs' in attrs)) attrs['mlflow.spanOutputs'] = outputs;
   return attrs;
 }
